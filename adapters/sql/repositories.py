@@ -1,0 +1,150 @@
+"""Repositories over one SQLAlchemy session."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from adapters.sql import tables as t
+from domain.history import AuditEntry, OrderVersion
+from domain.lifecycle import OPEN, Status
+from domain.orders import Order, OrderLine
+from domain.parties import Customer, Product
+from domain.ports import OrderFilter
+from domain.users import Front, User
+
+NOT_YET_SHIPPED = (
+    Status.draft,
+    Status.pending_confirmation,
+    Status.confirmed,
+    Status.in_production,
+    Status.ready,
+    Status.on_hold,
+)
+
+
+class SqlOrders:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, order: Order) -> None:
+        self.session.add(order)
+
+    def get(self, number: str) -> Order | None:
+        stmt = select(Order).where(t.orders.c.number == number).options(selectinload(Order.lines))  # type: ignore[arg-type]
+        return self.session.scalars(stmt).unique().one_or_none()
+
+    def _filtered(self, stmt: Select[tuple[Order]], flt: OrderFilter) -> Select[tuple[Order]]:
+        c = t.orders.c
+        if flt.customer_id is not None:
+            stmt = stmt.where(c.customer_id == flt.customer_id)
+        if flt.status is not None:
+            stmt = stmt.where(c.status == Status(flt.status))
+        if flt.owner is not None:
+            stmt = stmt.where(c.owner == flt.owner)
+        if flt.overdue_on is not None:
+            stmt = stmt.where(c.status.in_(NOT_YET_SHIPPED), c.due_date < flt.overdue_on)
+        if flt.text:
+            like = f"%{flt.text}%"
+            cust = t.customers.c
+            matching_customers = select(cust.id).where(or_(cust.name.ilike(like), cust.code.ilike(like)))
+            stmt = stmt.where(
+                or_(
+                    c.number.ilike(like),
+                    c.po_ref.ilike(like),
+                    c.notes.ilike(like),
+                    c.tracking.ilike(like),
+                    c.customer_id.in_(matching_customers),
+                )
+            )
+        return stmt
+
+    def search(self, flt: OrderFilter) -> Sequence[Order]:
+        stmt = self._filtered(select(Order), flt)
+        stmt = stmt.order_by(t.orders.c.id.desc()).limit(flt.limit).offset(flt.offset)
+        return self.session.scalars(stmt).unique().all()
+
+    def count(self, flt: OrderFilter) -> int:
+        stmt = self._filtered(select(func.count()).select_from(t.orders), flt)  # type: ignore[arg-type]
+        return int(self.session.scalar(stmt) or 0)
+
+    def open_value(self, customer_id: int, excluding_number: str) -> Decimal:
+        c = t.orders.c
+        stmt = select(func.coalesce(func.sum(c.amount), 0)).where(
+            c.customer_id == customer_id, c.status.in_(tuple(OPEN)), c.number != excluding_number
+        )
+        # SUM keeps the column's type, so the value arrives already as an exact Decimal
+        return Decimal(self.session.execute(stmt).scalar_one())
+
+
+class SqlCustomers:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, customer: Customer) -> None:
+        self.session.add(customer)
+
+    def get(self, code: str) -> Customer | None:
+        return self.session.scalars(select(Customer).where(t.customers.c.code == code)).one_or_none()
+
+
+class SqlProducts:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, product: Product) -> None:
+        self.session.add(product)
+
+    def get(self, sku: str) -> Product | None:
+        return self.session.scalars(select(Product).where(t.products.c.sku == sku.strip().upper())).one_or_none()
+
+
+class SqlUsers:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, user: User) -> None:
+        self.session.add(user)
+
+    def get(self, name: str) -> User | None:
+        return self.session.scalars(select(User).where(t.users.c.name == name)).one_or_none()
+
+    def by_identity(self, front: Front, identity: str) -> User | None:
+        column = {Front.shell: t.users.c.name, Front.slack: t.users.c.slack_id, Front.telegram: t.users.c.telegram_id}[
+            front
+        ]
+        return self.session.scalars(select(User).where(column == identity)).one_or_none()
+
+    def all(self) -> Sequence[User]:
+        return self.session.scalars(select(User).order_by(t.users.c.name)).all()
+
+
+class SqlHistory:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add_version(self, version: OrderVersion) -> None:
+        self.session.add(version)
+
+    def version(self, order_number: str, version: int) -> OrderVersion | None:
+        c = t.order_versions.c
+        stmt = select(OrderVersion).where(c.order_number == order_number, c.version == version)
+        return self.session.scalars(stmt).one_or_none()
+
+    def versions(self, order_number: str) -> Sequence[OrderVersion]:
+        c = t.order_versions.c
+        stmt = select(OrderVersion).where(c.order_number == order_number).order_by(c.version)
+        return self.session.scalars(stmt).all()
+
+    def audit(self, entry: AuditEntry) -> None:
+        self.session.add(entry)
+
+    def audit_of(self, subject: str) -> Sequence[AuditEntry]:
+        c = t.audit_log.c
+        return self.session.scalars(select(AuditEntry).where(c.subject == subject).order_by(c.id)).all()
+
+
+__all__ = ["SqlOrders", "SqlCustomers", "SqlProducts", "SqlUsers", "SqlHistory", "OrderLine"]

@@ -1,0 +1,178 @@
+"""The schema: every table the core keeps. Alembic migrations are generated from this metadata."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from adapters.sql.types import Money, Quantity, RoleSet, UTCDateTime
+from domain.lifecycle import Status
+from domain.parties import MakeOrBuy, Tier
+from domain.users import Role
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+    }
+)
+
+
+def _enum(kind: type) -> Enum:
+    # Stored as text with no database enum type: adding a status later is a code change only.
+    return Enum(kind, native_enum=False, create_constraint=False, length=24, values_callable=lambda e: [m.value for m in e])
+
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("tier", _enum(Tier), nullable=False),
+    Column("credit_limit", Money(), nullable=True),
+    Column("payment_terms", String(32), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("contacts", Text, nullable=False, default=""),
+)
+
+products = Table(
+    "products",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sku", String(64), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("unit", String(16), nullable=False),
+    Column("list_price", Money(), nullable=False),
+    Column("unit_cost", Money(), nullable=False),
+    Column("safety_stock", Quantity(), nullable=False),
+    Column("lead_time_days", Integer, nullable=False),
+    Column("make_or_buy", _enum(MakeOrBuy), nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False, default=""),
+    Column("language", String(8), nullable=True),
+    Column("slack_id", String(32), nullable=True, unique=True),
+    Column("telegram_id", String(32), nullable=True, unique=True),
+    Column("roles", RoleSet(Role), nullable=False, default=""),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(32), nullable=False, unique=True),
+    Column("customer_id", ForeignKey("customers.id"), nullable=False),
+    Column("owner", String(64), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("due_date", Date, nullable=True),
+    Column("rush", Boolean, nullable=False, default=False),
+    Column("po_ref", String(64), nullable=False, default=""),
+    Column("notes", Text, nullable=False, default=""),
+    Column("status", _enum(Status), nullable=False),
+    Column("held_from", _enum(Status), nullable=True),
+    Column("carrier", String(64), nullable=False, default=""),
+    Column("tracking", String(64), nullable=False, default=""),
+    Column("amount", Money(), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=True),
+    Column("status_changed_at", UTCDateTime(), nullable=True),
+    # list/credit/overdue scans each walk one of these instead of the whole table
+    Index(None, "customer_id", "status"),
+    Index(None, "status", "due_date"),
+    Index(None, "owner", "status"),
+)
+
+order_lines = Table(
+    "order_lines",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("product_id", ForeignKey("products.id"), nullable=False),
+    Column("quantity", Quantity(), nullable=False),
+    Column("unit_price", Money(), nullable=False),
+    Column("requested_date", Date, nullable=True),
+    Column("confirmed_date", Date, nullable=True),
+    UniqueConstraint("order_id", "line_no"),
+    Index(None, "product_id"),
+)
+
+order_versions = Table(
+    "order_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_number", String(32), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("front", String(16), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("snapshot", JSON, nullable=False),
+    UniqueConstraint("order_number", "version"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("front", String(16), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("subject", String(64), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("version", Integer, nullable=True),
+    Column("detail", Text, nullable=False, default=""),
+    Column("reason", Text, nullable=False, default=""),
+    Index(None, "subject", "id"),
+)
+
+number_series = Table(
+    "number_series",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("last", Integer, nullable=False),
+)
+
+# The only way a notification leaves the core: one row per event and audience, written in the
+# transaction that made the change; dispatchers claim rows, deliver them, and mark them sent.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("kind", String(48), nullable=False),
+    Column("subject", String(64), nullable=False),
+    Column("audience", String(128), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(16), nullable=False, default="pending"),  # pending | sent | dead
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("available_at", UTCDateTime(), nullable=False),
+    Column("sent_at", UTCDateTime(), nullable=True),
+    Column("last_error", Text, nullable=False, default=""),
+    Index(None, "status", "audience", "id"),
+)

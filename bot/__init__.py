@@ -1,0 +1,1 @@
+"""The bot: composition root, command language, replies, scheduler jobs and CLI."""

@@ -1,0 +1,78 @@
+"""The composition root: engine, unit of work, bus, clock and date rules, built once and passed down."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Engine
+
+from adapters.sql.engine import make_engine
+from adapters.sql.mapping import build_registry
+from adapters.sql.schema import require_current
+from adapters.sql.uow import SqlUnitOfWork, uow_factory
+from bot.config import Settings
+from bot.language.dates import DateReader
+from bot.routing import Router
+from domain.bus import MessageBus
+from domain.errors import UnknownUser
+from domain.history import AuditEntry
+from domain.ports import Clock, Context
+from domain.users import Front, Role, User
+
+
+@dataclass
+class Desk:
+    """Everything a front end needs to run commands for people."""
+
+    settings: Settings
+    engine: Engine
+    clock: Clock
+    bus: MessageBus
+    uow: Callable[..., SqlUnitOfWork]
+    dates: DateReader
+
+    def today(self) -> date:
+        return self.dates.today(self.clock.now())
+
+    def context(self, front: Front, identity: str) -> Context:
+        with self.uow(readonly=True) as uow:
+            user = uow.users.by_identity(front, identity)
+        if user is None:
+            raise UnknownUser(identity)
+        now = self.clock.now()
+        return Context(user, front, now, self.dates.today(now), self.settings.policy)
+
+    def ensure_admins(self) -> None:
+        """The first admins come from config, so a fresh install can grant everyone else their roles."""
+        with self.uow() as uow:
+            for name in self.settings.admins:
+                user = uow.users.get(name)
+                if user is None:
+                    uow.users.add(User(name=name, display_name=name, roles={Role.admin}))
+                elif Role.admin not in user.roles:
+                    user.roles = user.roles | {Role.admin}
+                else:
+                    continue
+                uow.history.audit(AuditEntry(self.clock.now(), "config", "config", "grant", name, detail="admin"))
+            uow.commit()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def bootstrap(settings: Settings, clock: Clock, *, engine: Engine | None = None, check_schema: bool = True) -> Desk:
+    build_registry()
+    engine = engine or make_engine(settings.database_url)
+    if check_schema:
+        require_current(engine)
+    factory = uow_factory(engine, Router(settings.routes), clock)
+    return Desk(
+        settings=settings,
+        engine=engine,
+        clock=clock,
+        bus=MessageBus(factory),
+        uow=factory,
+        dates=DateReader(settings.timezone),
+    )

@@ -1,0 +1,162 @@
+"""orderbot run | shell | demo | import | db | when — the bot's command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from bot.bootstrap import Desk, bootstrap
+from bot.clock import FixedClock, SystemClock, parse_instant
+from bot.config import Settings, load_settings
+from domain.errors import OrderbotError
+from domain.ports import Clock
+
+
+def _clock() -> Clock:
+    # ORDERBOT_NOW pins the clock for scripted demos and end-to-end tests; production never sets it.
+    fixed = os.environ.get("ORDERBOT_NOW")
+    return FixedClock(parse_instant(fixed)) if fixed else SystemClock()
+
+
+def _desk(settings: Settings, check_schema: bool = True) -> Desk:
+    return bootstrap(settings, _clock(), check_schema=check_schema)
+
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters.sql.schema import current_revision, head_revision, upgrade
+
+    desk = _desk(settings, check_schema=False)
+    if args.action == "upgrade":
+        print(f"database at revision {upgrade(desk.engine)} (head)")
+    else:
+        current = current_revision(desk.engine)
+        head = head_revision(settings.database_url)
+        print(f"current: {current or 'empty'}  head: {head}  {'up to date' if current == head else 'OUTDATED'}")
+    desk.close()
+    return 0
+
+
+def cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.shell_app import run_shell
+
+    desk = _desk(settings)
+    desk.ensure_admins()
+    try:
+        errors = run_shell(desk, args.user or settings.shell_user, sys.stdin, sys.stdout)
+    finally:
+        desk.close()
+    # A scripted conversation fails loudly only when asked to.
+    return 1 if errors and getattr(args, "strict", False) else 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.demo import demo_is_needed, load_demo
+
+    desk = _desk(settings)
+    desk.ensure_admins()
+    try:
+        if args.if_empty and not demo_is_needed(desk):
+            print("database already has data; demo not loaded")
+            return 0
+        summary = load_demo(desk, orders=args.orders, seed=args.seed, progress=sys.stderr.isatty())
+        print(f"demo loaded: {summary}")
+    finally:
+        desk.close()
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.i18n import Translator
+    from bot.importer import import_csv
+    from domain.users import Front
+
+    desk = _desk(settings)
+    desk.ensure_admins()
+    t = Translator(settings.language, settings.zone)
+    try:
+        ctx = desk.context(Front.shell, args.user or settings.shell_user)
+        report = import_csv(desk, ctx, args.kind, Path(args.file), progress=True)
+    finally:
+        desk.close()
+    for row, err in report.rejected:
+        print(f"row {row}: {t(err.code, **err.params)}")
+    print(f"imported {report.imported}, rejected {len(report.rejected)}")
+    return 1 if report.rejected else 0
+
+
+def cmd_when(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.language.dates import DateReader
+
+    reader = DateReader(settings.timezone)
+    today = date.fromisoformat(args.today) if args.today else reader.today(_clock().now())
+    due = date.fromisoformat(args.due) if args.due else None
+    print(reader.resolve(" ".join(args.phrase), today, due).isoformat())
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="orderbot", description="chat-ops order desk")
+    ap.add_argument("--config", help="path of orderbot.toml (default: ./orderbot.toml or $ORDERBOT_CONFIG)")
+    sub = ap.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="start the bot (the shell front end when no chat token is configured)")
+    run.add_argument("--user", help="who you are in the shell")
+    shell = sub.add_parser("shell", help="chat with the bot in this terminal; stdin may be a script")
+    shell.add_argument("--user", help="who you are (default: [shell] user)")
+    shell.add_argument("--strict", action="store_true", help="exit 1 if any command got an error reply")
+    demo = sub.add_parser("demo", help="load the demo company")
+    demo.add_argument("--orders", type=int, default=400)
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--if-empty", action="store_true", help="only when the database has no data")
+    imp = sub.add_parser("import", help="import customers, products or orders from CSV")
+    imp.add_argument("kind", choices=["customers", "products", "orders"])
+    imp.add_argument("file")
+    imp.add_argument("--user", help="who is importing (default: [shell] user)")
+    db = sub.add_parser("db", help="database schema")
+    db.add_argument("action", choices=["upgrade", "current"])
+    when = sub.add_parser("when", help="print the date a phrase means, as YYYY-MM-DD")
+    when.add_argument("phrase", nargs="+")
+    when.add_argument("--today", help="YYYY-MM-DD (default: today in the configured timezone)")
+    when.add_argument("--due", help="YYYY-MM-DD: the due date that shifts like 提前两周 move")
+    return ap
+
+
+COMMANDS = {
+    "run": cmd_shell,
+    "shell": cmd_shell,
+    "demo": cmd_demo,
+    "import": cmd_import,
+    "db": cmd_db,
+    "when": cmd_when,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=os.environ.get("ORDERBOT_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+        return COMMANDS[args.command](args, settings)
+    except OrderbotError as err:
+        from bot.i18n import Translator
+
+        lang = os.environ.get("ORDERBOT_LANGUAGE", "en")
+        print(f"orderbot: {Translator(lang, _zone_or_utc()).__call__(err.code, **err.params)}", file=sys.stderr)
+        return 2
+    except ValueError as err:  # e.g. --today not a date
+        print(f"orderbot: {err}", file=sys.stderr)
+        return 2
+
+
+def _zone_or_utc():  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("UTC")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""Delivery of outbox rows through transports, with retries and a dead letter after too many tries."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Protocol
+
+from sqlalchemy import Engine
+
+from adapters.sql.outbox import OutboxMessage, claim, mark_failed, mark_sent
+from domain.ports import Clock
+
+log = logging.getLogger(__name__)
+
+
+class Transport(Protocol):
+    def accepts(self, audience: str) -> bool: ...
+    def send(self, message: OutboxMessage) -> None: ...
+
+
+class Dispatcher:
+    """Claims due rows for the audiences its transports serve and delivers them in outbox order."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock,
+        transports: Mapping[str, Transport],
+        max_attempts: int = 8,
+        base_delay: timedelta = timedelta(seconds=5),
+    ) -> None:
+        self.engine, self.clock, self.transports = engine, clock, transports
+        self.max_attempts, self.base_delay = max_attempts, base_delay
+
+    def _transport(self, audience: str) -> Transport | None:
+        return next((t for t in self.transports.values() if t.accepts(audience)), None)
+
+    def run_once(self, limit: int = 100) -> int:
+        """Deliver what is due now; returns how many rows were delivered."""
+        now = self.clock.now()
+        with self.engine.begin() as conn:
+            batch = claim(conn, lambda a: self._transport(a) is not None, now, limit)
+            sent: list[int] = []
+            for msg in batch:
+                transport = self._transport(msg.audience)
+                assert transport is not None
+                try:
+                    transport.send(msg)
+                except Exception as exc:  # a transport's failure must not lose the row
+                    tries = msg.attempts + 1
+                    retry = None if tries >= self.max_attempts else self.base_delay * (2 ** (tries - 1))
+                    log.warning("delivery of outbox %s to %s failed (try %s): %s", msg.id, msg.audience, tries, exc)
+                    mark_failed(conn, msg.id, now, repr(exc), retry)
+                else:
+                    sent.append(msg.id)
+            mark_sent(conn, sent, now)
+        return len(sent)

@@ -1,0 +1,97 @@
+"""The verbs of the command language, their Chinese aliases, and the one entry point ``parse``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from bot.language import parser as p
+from bot.language.dates import DateReader
+from bot.language.errors import ParseError
+from bot.language.tokens import DateTaker, tokenize
+from domain import commands as c
+
+
+@dataclass(frozen=True)
+class Verb:
+    name: str
+    aliases: tuple[str, ...]
+    parse: Callable[[p.Reader, str], p.Parsed]
+
+
+def _simple(fn: Callable[[p.Reader], p.Parsed]) -> Callable[[p.Reader, str], p.Parsed]:
+    return lambda r, _me: fn(r)
+
+
+def _no_args(make: Callable[[], p.Parsed]) -> Callable[[p.Reader, str], p.Parsed]:
+    def parse(r: p.Reader, _me: str) -> p.Parsed:
+        r.done()
+        return make()
+
+    return parse
+
+
+def _find(r: p.Reader, _me: str) -> c.FindOrders:
+    text = r.rest()
+    if not text:
+        raise ParseError("missing_argument", what="text", verb=r.verb)
+    return c.FindOrders(text)
+
+
+def _help(r: p.Reader, _me: str) -> p.HelpRequest:
+    return p.HelpRequest(r.next("verb") if r.more() else None)
+
+
+VERBS: tuple[Verb, ...] = (
+    Verb("help", ("帮助", "?", "？"), _help),
+    Verb("new", ("新建", "下单", "新订单"), _simple(p.p_new)),
+    Verb("add", ("加行", "添加"), _simple(p.p_add)),
+    Verb("remove", ("删行", "删除行"), _simple(p.p_remove)),
+    Verb("set", ("修改", "设置"), _simple(p.p_set)),
+    Verb("submit", ("提交",), _simple(p._just_number(c.SubmitOrder))),
+    Verb("show", ("查看", "详情"), _simple(p._just_number(c.ShowOrder))),
+    Verb("list", ("列表", "订单列表"), p.p_list),
+    Verb("find", ("搜索", "查找"), _find),
+    Verb("confirm", ("确认",), _simple(p._just_number(c.ConfirmOrder))),
+    Verb("hold", ("暂停", "挂起"), _simple(p.p_hold)),
+    Verb("resume", ("恢复", "继续"), _simple(p._just_number(c.ResumeOrder))),
+    Verb("advance", ("推进", "下一步"), _simple(p._just_number(c.AdvanceOrder))),
+    Verb("ship", ("发货",), _simple(p.p_ship)),
+    Verb("deliver", ("签收", "送达"), _simple(p._just_number(c.DeliverOrder))),
+    Verb("close", ("关闭", "结案"), _simple(p._just_number(c.CloseOrder))),
+    Verb("cancel", ("取消",), _simple(p.p_cancel)),
+    Verb("history", ("历史", "记录"), _simple(p._just_number(c.OrderHistory))),
+    Verb("diff", ("对比", "差异"), _simple(p.p_diff)),
+    Verb("whoami", ("我是谁",), _no_args(c.WhoAmI)),
+    Verb("admin", ("管理",), _simple(p.p_admin)),
+)
+
+_BY_WORD: dict[str, Verb] = {w: v for v in VERBS for w in (v.name, *v.aliases)}
+
+
+def find_verb(word: str) -> Verb | None:
+    return _BY_WORD.get(word.lower().lstrip("/"))
+
+
+class CommandParser:
+    """One per process: holds the date rules (built once, they are costly to build)."""
+
+    def __init__(self, dates: DateReader) -> None:
+        self.dates = dates
+
+    def parse(self, text: str, today: date, me: str = "") -> p.Parsed:
+        tokens = tokenize(text)
+        if not tokens:
+            raise ParseError("empty_command")
+        verb = find_verb(tokens[0])
+        if verb is None:
+            raise ParseError("unknown_verb", word=tokens[0][:40])
+        reader = p.Reader(verb.name, tokens[1:], DateTaker(self.dates, today))
+        result = verb.parse(reader, me)
+        if isinstance(result, p.HelpRequest) and result.verb is not None:
+            named = find_verb(result.verb)
+            if named is None:
+                raise ParseError("unknown_verb", word=result.verb[:40])
+            return p.HelpRequest(named.name)
+        return result

@@ -1,0 +1,80 @@
+"""Turn any result, error, help request or event into a neutral Message."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from bot.i18n import Translator
+from bot.i18n.help import HELP
+from bot.language.parser import HelpRequest
+from bot.language.verbs import VERBS
+from bot.replies import orders as o
+from bot.replies.message import Button, Message, Table
+from domain.errors import ConfirmationFailed, OrderbotError
+from domain.orders import Order
+from domain.results import DiffView, Done, OrderHistoryView, OrderPage, UsersView, UserView
+
+__all__ = ["Button", "Message", "Table", "render", "render_error", "render_event", "render_help"]
+
+
+def render(result: Any, t: Translator, today: date) -> Message:
+    if isinstance(result, Done):
+        return o.done(t, result)
+    if isinstance(result, Order):
+        return o.show(t, result, today)
+    if isinstance(result, OrderPage):
+        return o.page(t, result, today)
+    if isinstance(result, OrderHistoryView):
+        return o.history(t, result)
+    if isinstance(result, DiffView):
+        return o.diff(t, result)
+    if isinstance(result, UserView):
+        return o.whoami(t, result)
+    if isinstance(result, UsersView):
+        return o.users(t, result)
+    if isinstance(result, HelpRequest):
+        return render_help(t, result.verb)
+    raise TypeError(f"no reply for {type(result).__name__}")
+
+
+def render_error(err: OrderbotError, t: Translator) -> Message:
+    msg = Message(title=t(err.code, **err.params), error=True)
+    if isinstance(err, ConfirmationFailed):
+        msg.lines = [f"  • {t(code, **params)}" for code, params in err.problems]
+    return msg
+
+
+def render_help(t: Translator, verb: str | None) -> Message:
+    zh = t.lang == "zh"
+    if verb is None:
+        rows = [[v.name, " / ".join(v.aliases[:2]), HELP[v.name][3 if zh else 2]] for v in VERBS]
+        return Message(title=t("help_title"), tables=[Table(["", "", ""], rows)], lines=[t("help_footer")])
+    usage, example, desc_en, desc_zh = HELP[verb]
+    aliases = next(v.aliases for v in VERBS if v.name == verb)
+    return Message(
+        title=f"{verb} — {desc_zh if zh else desc_en}",
+        fields=[(t("help_usage"), usage), (t("help_example"), example), (t("help_aliases"), ", ".join(aliases))],
+    )
+
+
+def render_event(kind: str, payload: dict[str, Any], t: Translator) -> str:
+    """One line for a channel; unknown kinds still say something useful."""
+    params = dict(payload)
+    key = f"ev_{kind}"
+    if kind == "order_status_changed" and params.get("reason"):
+        key = "ev_order_status_changed_reason"
+    if kind == "role_changed":
+        key = "ev_role_changed_granted" if params.get("granted") else "ev_role_changed_revoked"
+    if "amount" in params:
+        params["amount"] = t.money(_dec(params["amount"]))
+    text = t(key, **params)
+    return text if text != key else f"{kind}: {payload}"
+
+
+def _dec(value: Any) -> Any:
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return value

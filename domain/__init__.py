@@ -1,0 +1,1 @@
+"""The order core: entities, rules, commands, events and handlers. Standard library only."""

@@ -1,0 +1,183 @@
+"""Commands (change something) and queries (read something): plain dataclasses.
+
+The command language in ``bot.language`` turns chat text into these; handlers run them.
+Dates arrive already resolved to calendar dates, except shifts of an order's due date
+(``DueShift``), which only the handler can resolve against the order it loads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class DueShift:
+    """A due date expressed as a shift of the order's current due date (提前两周 = -14)."""
+
+    days: int
+    phrase: str
+
+
+DueInput = date | DueShift
+
+
+class Command:
+    """Base: something that changes state and writes history."""
+
+
+class Query:
+    """Base: something that only reads."""
+
+
+@dataclass(frozen=True)
+class LineInput:
+    sku: str
+    quantity: Decimal
+    unit_price: Decimal | None = None
+    requested_date: date | None = None
+
+
+@dataclass(frozen=True)
+class CreateOrder(Command):
+    customer: str
+    lines: tuple[LineInput, ...] = ()
+    due_date: date | None = None
+    rush: bool = False
+    po_ref: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class AddLines(Command):
+    number: str
+    lines: tuple[LineInput, ...]
+
+
+@dataclass(frozen=True)
+class RemoveLine(Command):
+    number: str
+    line_no: int
+
+
+@dataclass(frozen=True)
+class SetLine(Command):
+    number: str
+    line_no: int
+    quantity: Decimal | None = None
+    unit_price: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class SetTerms(Command):
+    number: str
+    due_date: DueInput | None = None
+    rush: bool | None = None
+    po_ref: str | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class SubmitOrder(Command):
+    number: str
+
+
+@dataclass(frozen=True)
+class ConfirmOrder(Command):
+    number: str
+
+
+@dataclass(frozen=True)
+class HoldOrder(Command):
+    number: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ResumeOrder(Command):
+    number: str
+
+
+@dataclass(frozen=True)
+class AdvanceOrder(Command):
+    number: str
+
+
+@dataclass(frozen=True)
+class ShipOrder(Command):
+    number: str
+    carrier: str
+    tracking: str
+
+
+@dataclass(frozen=True)
+class DeliverOrder(Command):
+    number: str
+
+
+@dataclass(frozen=True)
+class CloseOrder(Command):
+    number: str
+
+
+@dataclass(frozen=True)
+class CancelOrder(Command):
+    number: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class GrantRole(Command):
+    user: str
+    role: str
+
+
+@dataclass(frozen=True)
+class RevokeRole(Command):
+    user: str
+    role: str
+
+
+# -- queries -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ShowOrder(Query):
+    number: str
+
+
+@dataclass(frozen=True)
+class ListOrders(Query):
+    customer: str | None = None
+    status: str | None = None
+    owner: str | None = None
+    overdue: bool = False
+    limit: int = 20
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class FindOrders(Query):
+    text: str
+    limit: int = 20
+
+
+@dataclass(frozen=True)
+class OrderHistory(Query):
+    number: str
+
+
+@dataclass(frozen=True)
+class DiffOrder(Query):
+    number: str
+    old_version: int | None = None  # None: the previous version of new_version
+    new_version: int | None = None  # None: the current version
+
+
+@dataclass(frozen=True)
+class WhoAmI(Query):
+    pass
+
+
+@dataclass(frozen=True)
+class ListUsers(Query):
+    roles: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,102 @@
+"""Domain events: facts the core records; the outbox carries them to people.
+
+Each event is a frozen dataclass with a ``kind``; ``payload()`` is what the outbox stores
+(JSON-safe: dates and decimals as strings) and what renderers read back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from domain.money import plain
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: ClassVar[str] = "event"
+
+    def key(self) -> str:
+        """The aggregate the event is about (used to keep one order's messages in sequence)."""
+        return str(getattr(self, "number", ""))
+
+    def payload(self) -> dict[str, Any]:
+        return {k: _plain(v) for k, v in dataclasses.asdict(self).items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return plain(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+@dataclass(frozen=True)
+class OrderCreated(Event):
+    kind: ClassVar[str] = "order_created"
+    number: str
+    customer: str
+    amount: Decimal
+    by: str
+
+
+@dataclass(frozen=True)
+class OrderUpdated(Event):
+    kind: ClassVar[str] = "order_updated"
+    number: str
+    customer: str
+    version: int
+    what: str
+    by: str
+
+
+@dataclass(frozen=True)
+class OrderStatusChanged(Event):
+    kind: ClassVar[str] = "order_status_changed"
+    number: str
+    customer: str
+    old: str
+    new: str
+    by: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class OrderConfirmed(Event):
+    kind: ClassVar[str] = "order_confirmed"
+    number: str
+    customer: str
+    amount: Decimal
+    due_date: date | None
+    confirmed_dates: tuple[tuple[int, str, str], ...]  # (line no, sku, date)
+    by: str
+
+
+@dataclass(frozen=True)
+class OrderShipped(Event):
+    kind: ClassVar[str] = "order_shipped"
+    number: str
+    customer: str
+    carrier: str
+    tracking: str
+    by: str
+
+
+@dataclass(frozen=True)
+class RoleChanged(Event):
+    kind: ClassVar[str] = "role_changed"
+    user: str
+    role: str
+    granted: bool
+    by: str
+
+    def key(self) -> str:
+        return self.user

@@ -1,0 +1,69 @@
+"""Administration: users and roles. Every grant and revoke is audited and announced."""
+
+from __future__ import annotations
+
+from domain import commands as c
+from domain.errors import Conflict, InvalidInput, NotFound
+from domain.events import RoleChanged
+from domain.history import AuditEntry
+from domain.ports import Context, UnitOfWork
+from domain.results import Done, UsersView
+from domain.users import Role, User, require
+
+
+def _role(name: str) -> Role:
+    try:
+        return Role(name.strip().lower())
+    except ValueError:
+        raise InvalidInput("unknown_role", role=name, allowed=", ".join(r.value for r in Role)) from None
+
+
+def _audit(uow: UnitOfWork, ctx: Context, action: str, subject: str, detail: str) -> None:
+    uow.history.audit(AuditEntry(ctx.now, ctx.user.name, ctx.front.value, action, subject, detail=detail))
+
+
+def grant_role(cmd: c.GrantRole, uow: UnitOfWork, ctx: Context) -> Done:
+    require(ctx.user, "manage_users")
+    role = _role(cmd.role)
+    user = uow.users.get(cmd.user) or uow.users.by_identity(ctx.front, cmd.user)
+    created = user is None
+    if user is None:
+        # Granting a role is how a new colleague is let in: the first grant creates the user.
+        user = User(name=cmd.user, **_identity_for(ctx, cmd.user))
+        uow.users.add(user)
+    if role in user.roles:
+        return Done("role_already", {"user": user.name, "role": role.value})
+    user.roles = user.roles | {role}
+    _audit(uow, ctx, "grant", user.name, role.value)
+    uow.publish(RoleChanged(user.name, role.value, True, ctx.user.name))
+    return Done("role_granted", {"user": user.name, "role": role.value, "new": created})
+
+
+def _identity_for(ctx: Context, ident: str) -> dict[str, str]:
+    if ctx.front.value == "slack":
+        return {"slack_id": ident}
+    if ctx.front.value == "telegram":
+        return {"telegram_id": ident}
+    return {}
+
+
+def revoke_role(cmd: c.RevokeRole, uow: UnitOfWork, ctx: Context) -> Done:
+    require(ctx.user, "manage_users")
+    role = _role(cmd.role)
+    user = uow.users.get(cmd.user) or uow.users.by_identity(ctx.front, cmd.user)
+    if user is None:
+        raise NotFound("user", cmd.user)
+    if role not in user.roles:
+        return Done("role_not_held", {"user": user.name, "role": role.value})
+    if role is Role.admin and user.name == ctx.user.name:
+        raise Conflict("cannot_revoke_own_admin")
+    user.roles = user.roles - {role}
+    _audit(uow, ctx, "revoke", user.name, role.value)
+    uow.publish(RoleChanged(user.name, role.value, False, ctx.user.name))
+    return Done("role_revoked", {"user": user.name, "role": role.value})
+
+
+def list_users(q: c.ListUsers, uow: UnitOfWork, ctx: Context) -> UsersView:
+    wanted = {_role(r) for r in q.roles}
+    users = [u for u in uow.users.all() if not wanted or wanted & u.roles]
+    return UsersView(sorted(users, key=lambda u: u.name))

@@ -1,0 +1,76 @@
+"""Read-only use cases: show, list, find, history, diff, whoami."""
+
+from __future__ import annotations
+
+from domain import commands as c
+from domain.errors import InvalidInput, NotFound
+from domain.handlers.common import load_order
+from domain.history import diff_snapshots
+from domain.lifecycle import Status
+from domain.orders import Order
+from domain.ports import Context, OrderFilter, UnitOfWork
+from domain.results import DiffView, OrderHistoryView, OrderPage, UserView
+
+MAX_PAGE = 50
+
+
+def show_order(q: c.ShowOrder, uow: UnitOfWork, ctx: Context) -> Order:
+    return load_order(uow, q.number)
+
+
+def list_orders(q: c.ListOrders, uow: UnitOfWork, ctx: Context) -> OrderPage:
+    customer_id = None
+    if q.customer:
+        customer = uow.customers.get(q.customer.strip().upper())
+        if customer is None:
+            raise NotFound("customer", q.customer)
+        customer_id = customer.id
+    if q.status is not None and q.status not in Status.__members__:
+        raise InvalidInput("unknown_status", status=q.status, allowed=", ".join(Status.__members__))
+    if q.owner and uow.users.get(q.owner) is None:
+        raise NotFound("user", q.owner)
+    flt = OrderFilter(
+        customer_id=customer_id,
+        status=q.status,
+        owner=q.owner,
+        overdue_on=ctx.today if q.overdue else None,
+        limit=max(1, min(q.limit, MAX_PAGE)),
+        offset=max(0, q.offset),
+    )
+    orders = list(uow.orders.search(flt))
+    total = uow.orders.count(flt) if len(orders) == flt.limit or flt.offset else len(orders)
+    return OrderPage(orders, total, flt.offset)
+
+
+def find_orders(q: c.FindOrders, uow: UnitOfWork, ctx: Context) -> OrderPage:
+    text = q.text.strip()
+    if len(text) < 2:
+        raise InvalidInput("search_too_short")
+    flt = OrderFilter(text=text, limit=max(1, min(q.limit, MAX_PAGE)))
+    orders = list(uow.orders.search(flt))
+    return OrderPage(orders, len(orders), 0, "found_title", {"text": text})
+
+
+def order_history(q: c.OrderHistory, uow: UnitOfWork, ctx: Context) -> OrderHistoryView:
+    order = load_order(uow, q.number)
+    refused = [e for e in uow.history.audit_of(order.number) if e.outcome != "ok"]
+    return OrderHistoryView(order, list(uow.history.versions(order.number)), refused)
+
+
+def diff_order(q: c.DiffOrder, uow: UnitOfWork, ctx: Context) -> DiffView:
+    order = load_order(uow, q.number)
+    new_v = order.version if q.new_version is None else q.new_version
+    old_v = new_v - 1 if q.old_version is None else q.old_version
+    if old_v == new_v:
+        raise InvalidInput("diff_same_version", version=new_v)
+    versions = {}
+    for v in (old_v, new_v):
+        found = uow.history.version(order.number, v)
+        if found is None:
+            raise NotFound("version", f"{order.number} v{v} (1..{order.version})")
+        versions[v] = found.snapshot
+    return DiffView(order, diff_snapshots(order.number, old_v, versions[old_v], new_v, versions[new_v]))
+
+
+def whoami(q: c.WhoAmI, uow: UnitOfWork, ctx: Context) -> UserView:
+    return UserView(ctx.user)

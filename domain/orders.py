@@ -1,0 +1,243 @@
+"""The order aggregate: header, lines, lifecycle, and the events it records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from domain.errors import Conflict, IllegalTransition, InvalidInput, NotFound
+from domain.events import (
+    Event,
+    OrderConfirmed,
+    OrderShipped,
+    OrderStatusChanged,
+)
+from domain.money import canonical, plain
+from domain.lifecycle import EDITABLE, OPEN, TRANSITIONS, Status, allowed_from, next_on_main_line
+from domain.parties import Customer, Product
+
+MONEY_PLACES = Decimal("0.01")
+
+
+@dataclass(eq=False)
+class OrderLine:
+    line_no: int
+    product: Product
+    quantity: Decimal
+    unit_price: Decimal
+    requested_date: date | None = None
+    confirmed_date: date | None = None
+    id: int | None = None
+
+    @property
+    def amount(self) -> Decimal:
+        return canonical((self.quantity * self.unit_price).quantize(MONEY_PLACES))
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "line": self.line_no,
+            "sku": self.product.sku,
+            "quantity": plain(self.quantity),
+            "unit_price": plain(self.unit_price),
+            "requested_date": self.requested_date.isoformat() if self.requested_date else None,
+            "confirmed_date": self.confirmed_date.isoformat() if self.confirmed_date else None,
+        }
+
+
+def number_for(year: int, seq: int) -> str:
+    return f"SO-{year}-{seq:06d}"
+
+
+def positive_quantity(quantity: Decimal) -> Decimal:
+    if not quantity.is_finite() or quantity <= 0:
+        raise InvalidInput("quantity_not_positive", quantity=str(quantity))
+    return quantity
+
+
+@dataclass(eq=False)
+class Order:
+    number: str
+    customer: Customer
+    owner: str
+    created_at: datetime
+    source: str = "shell"
+    due_date: date | None = None
+    rush: bool = False
+    po_ref: str = ""
+    notes: str = ""
+    status: Status = Status.draft
+    held_from: Status | None = None
+    carrier: str = ""
+    tracking: str = ""
+    amount: Decimal = Decimal("0")
+    version: int = 0
+    updated_at: datetime | None = None
+    status_changed_at: datetime | None = None
+    lines: list[OrderLine] = field(default_factory=list, repr=False)
+    id: int | None = None
+    events: list[Event] = field(default_factory=list, repr=False)
+
+    # -- terms -----------------------------------------------------------------------------
+    def _require_editable(self) -> None:
+        if self.status not in EDITABLE:
+            raise Conflict("order_not_editable", number=self.number, status=self.status.value)
+
+    def add_line(
+        self,
+        product: Product,
+        quantity: Decimal,
+        unit_price: Decimal | None = None,
+        requested_date: date | None = None,
+    ) -> OrderLine:
+        self._require_editable()
+        price = product.list_price if unit_price is None else unit_price
+        if not price.is_finite() or price < 0:
+            raise InvalidInput("price_negative", price=str(price))
+        line = OrderLine(
+            line_no=max((ln.line_no for ln in self.lines), default=0) + 1,
+            product=product,
+            quantity=positive_quantity(quantity),
+            unit_price=price,
+            requested_date=requested_date,
+        )
+        self.lines.append(line)
+        self._recalculate()
+        return line
+
+    def line(self, line_no: int) -> OrderLine:
+        for ln in self.lines:
+            if ln.line_no == line_no:
+                return ln
+        raise NotFound("line", f"{self.number}#{line_no}")
+
+    def remove_line(self, line_no: int) -> None:
+        self._require_editable()
+        self.lines.remove(self.line(line_no))
+        self._recalculate()
+
+    def set_line(self, line_no: int, quantity: Decimal | None, unit_price: Decimal | None) -> None:
+        self._require_editable()
+        ln = self.line(line_no)
+        if quantity is not None:
+            ln.quantity = positive_quantity(quantity)
+        if unit_price is not None:
+            if unit_price < 0:
+                raise InvalidInput("price_negative", price=str(unit_price))
+            ln.unit_price = unit_price
+        self._recalculate()
+
+    def set_terms(self, **terms: Any) -> list[str]:
+        """Change header terms (due_date, rush, po_ref, notes); returns the names that changed."""
+        self._require_editable()
+        changed = []
+        for name, value in terms.items():
+            if name not in {"due_date", "rush", "po_ref", "notes"}:
+                raise InvalidInput("unknown_field", field=name)
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+                changed.append(name)
+        return changed
+
+    def _recalculate(self) -> None:
+        self.amount = sum((ln.amount for ln in self.lines), Decimal("0"))
+
+    # -- lifecycle -------------------------------------------------------------------------
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    def allowed_next(self) -> tuple[Status, ...]:
+        if self.status is Status.on_hold:
+            return tuple(s for s in (self.held_from, Status.cancelled) if s is not None)
+        return allowed_from(self.status)
+
+    def _move(self, target: Status, by: str, now: datetime, reason: str = "") -> None:
+        legal = target in TRANSITIONS[self.status]
+        if self.status is Status.on_hold and target is not Status.cancelled:
+            legal = target is self.held_from
+        if not legal:
+            raise IllegalTransition(
+                self.number, self.status.value, target.value, tuple(s.value for s in self.allowed_next())
+            )
+        old = self.status
+        self.status = target
+        self.status_changed_at = now
+        if target not in (Status.confirmed, Status.shipped):
+            self.events.append(
+                OrderStatusChanged(self.number, self.customer.code, old.value, target.value, by, reason)
+            )
+
+    def submit(self, by: str, now: datetime) -> None:
+        self._move(Status.pending_confirmation, by, now)
+
+    def confirm(self, by: str, now: datetime, dates: dict[int, date]) -> None:
+        """Confirm with a confirmed date per line (checks run before, in domain.checks)."""
+        self._move(Status.confirmed, by, now)
+        for ln in self.lines:
+            ln.confirmed_date = dates[ln.line_no]
+        self.events.append(
+            OrderConfirmed(
+                self.number,
+                self.customer.code,
+                self.amount,
+                self.due_date,
+                tuple((ln.line_no, ln.product.sku, ln.confirmed_date.isoformat()) for ln in self.lines if ln.confirmed_date),
+                by,
+            )
+        )
+
+    def hold(self, by: str, now: datetime, reason: str) -> None:
+        held_from = self.status
+        self._move(Status.on_hold, by, now, reason)
+        self.held_from = held_from
+
+    def resume(self, by: str, now: datetime) -> None:
+        if self.status is not Status.on_hold or self.held_from is None:
+            raise IllegalTransition(
+                self.number, self.status.value, "resume", tuple(s.value for s in self.allowed_next())
+            )
+        self._move(self.held_from, by, now)
+        self.held_from = None
+
+    def next_stage(self) -> Status:
+        nxt = next_on_main_line(self.status)
+        if nxt is None:
+            raise IllegalTransition(
+                self.number, self.status.value, "advance", tuple(s.value for s in self.allowed_next())
+            )
+        return nxt
+
+    def advance_to(self, target: Status, by: str, now: datetime) -> None:
+        """Plain stage moves (in production, ready, delivered, closed); confirm and ship have their own."""
+        self._move(target, by, now)
+
+    def ship(self, by: str, now: datetime, carrier: str, tracking: str) -> None:
+        if not carrier.strip() or not tracking.strip():
+            raise InvalidInput("ship_needs_tracking")
+        self._move(Status.shipped, by, now)
+        self.carrier, self.tracking = carrier.strip(), tracking.strip()
+        self.events.append(OrderShipped(self.number, self.customer.code, self.carrier, self.tracking, by))
+
+    def cancel(self, by: str, now: datetime, reason: str) -> None:
+        self.held_from = None if self.status is Status.on_hold else self.held_from
+        self._move(Status.cancelled, by, now, reason)
+
+    # -- history ---------------------------------------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "customer": self.customer.code,
+            "status": self.status.value,
+            "held_from": self.held_from.value if self.held_from else None,
+            "due_date": self.due_date.isoformat() if self.due_date else None,
+            "rush": self.rush,
+            "po_ref": self.po_ref,
+            "notes": self.notes,
+            "owner": self.owner,
+            "carrier": self.carrier,
+            "tracking": self.tracking,
+            "amount": plain(self.amount),
+            "lines": [ln.snapshot() for ln in sorted(self.lines, key=lambda ln: ln.line_no)],
+        }
