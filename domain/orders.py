@@ -153,7 +153,7 @@ class Order:
             return tuple(s for s in (self.held_from, Status.cancelled) if s is not None)
         return allowed_from(self.status)
 
-    def _move(self, target: Status, by: str, now: datetime, reason: str = "") -> None:
+    def _move(self, target: Status, by: str, now: datetime, reason: str = "", announce: bool = True) -> None:
         legal = target in TRANSITIONS[self.status]
         if self.status is Status.on_hold and target is not Status.cancelled:
             legal = target is self.held_from
@@ -164,7 +164,7 @@ class Order:
         old = self.status
         self.status = target
         self.status_changed_at = now
-        if target not in (Status.confirmed, Status.shipped):
+        if announce:  # confirm and ship announce themselves with richer events
             self.events.append(
                 OrderStatusChanged(self.number, self.customer.code, old.value, target.value, by, reason)
             )
@@ -174,7 +174,7 @@ class Order:
 
     def confirm(self, by: str, now: datetime, dates: dict[int, date]) -> None:
         """Confirm with a confirmed date per line (checks run before, in domain.checks)."""
-        self._move(Status.confirmed, by, now)
+        self._move(Status.confirmed, by, now, announce=False)
         for ln in self.lines:
             ln.confirmed_date = dates[ln.line_no]
         self.events.append(
@@ -216,7 +216,7 @@ class Order:
     def ship(self, by: str, now: datetime, carrier: str, tracking: str) -> None:
         if not carrier.strip() or not tracking.strip():
             raise InvalidInput("ship_needs_tracking")
-        self._move(Status.shipped, by, now)
+        self._move(Status.shipped, by, now, announce=False)
         self.carrier, self.tracking = carrier.strip(), tracking.strip()
         self.events.append(OrderShipped(self.number, self.customer.code, self.carrier, self.tracking, by))
 

@@ -1,0 +1,114 @@
+"""The shell front end as a user runs it: `orderbot shell` with a script on stdin, a real process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.clock import FixedClock
+from tests.conftest import T0, make_desk, sqlite_url
+from tests.integration.seed import seed
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SCRIPT = """\
+# a salesperson enters and confirms an order; the floor takes it to the customer
+/as lily
+new CUST-001 BOLT-M8X30 1000 @0.12 NUT-M8 1000 due 下周五 po PO-7781
+confirm SO-2026-000001
+hold SO-2026-000001 客户要求等图纸
+resume SO-2026-000001
+/as zhao
+advance SO-2026-000001
+advance SO-2026-000001
+/as liu
+ship SO-2026-000001 顺丰 SF1234567890
+deliver SO-2026-000001
+/as wang
+close SO-2026-000001
+show SO-2026-000001
+history SO-2026-000001
+diff SO-2026-000001 v1 v3
+"""
+
+
+def run_cli(args: list[str], db: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "ORDERBOT_DATABASE_URL": db,
+        "ORDERBOT_NOW": T0.isoformat(),
+        "PYTHONPATH": str(ROOT),
+        "ORDERBOT_CONFIG": str(ROOT / "orderbot.toml.example"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+    )
+
+
+def test_scripted_conversation_takes_an_order_from_entry_to_close(tmp_path: Path) -> None:
+    db = sqlite_url(tmp_path)
+    desk = make_desk(db, FixedClock(T0))
+    seed(desk)
+    desk.close()
+    done = run_cli(["shell", "--strict"], db, SCRIPT)
+    out = done.stdout
+    assert done.returncode == 0, out + done.stderr
+    assert "Traceback" not in out + done.stderr
+    assert "已创建订单 SO-2026-000001" in out
+    assert "交期  2026-11-27" in out  # 下周五 from Sunday 2026-11-22
+    assert "SO-2026-000001 is now on hold" in out or "SO-2026-000001 当前状态：暂停" in out
+    assert "SF1234567890" in out
+    # the channel hears about every step, in order
+    notices = [line for line in out.splitlines() if "📣 [channel:orders]" in line]
+    assert len(notices) == 9, notices
+    assert "SF1234567890" in notices[6]
+    # history lists every version with who and why; the diff shows what changed between v1 and v3
+    history = out.split("history SO-2026-000001")[1]
+    for who in ("lily", "zhao", "liu", "wang"):
+        assert who in history
+    assert "客户要求等图纸" in history
+    diff = out.split("diff SO-2026-000001 v1 v3")[1]
+    assert "draft" in diff and "on hold" in diff and "2026-11-27" in diff
+
+
+def test_errors_in_a_script_are_one_line_and_change_nothing(tmp_path: Path) -> None:
+    db = sqlite_url(tmp_path)
+    desk = make_desk(db, FixedClock(T0))
+    seed(desk)
+    desk.close()
+    done = run_cli(["shell", "--user", "lily", "--strict"], db, "confirm SO-2026-000042\nfrobnicate\nlist\n")
+    assert done.returncode == 1
+    errors = [line for line in done.stdout.splitlines() if line.startswith("✖")]
+    assert errors == ["✖ No order SO-2026-000042.", "✖ I don't know the command “frobnicate”. Type `help` for the list."]
+
+
+def test_unmigrated_database_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    done = run_cli(["shell"], sqlite_url(tmp_path), "help\n")
+    assert done.returncode == 2
+    assert "orderbot db upgrade" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_db_upgrade_then_current(tmp_path: Path) -> None:
+    db = sqlite_url(tmp_path)
+    assert run_cli(["db", "upgrade"], db).returncode == 0
+    assert "up to date" in run_cli(["db", "current"], db).stdout
+
+
+def test_when_prints_the_date(tmp_path: Path) -> None:
+    db = sqlite_url(tmp_path)
+    cases = [
+        (["下周五", "--today", "2026-11-22"], "2026-11-27"),
+        (["提前两周", "--today", "2026-11-22", "--due", "2026-12-20"], "2026-12-06"),
+        (["end", "of", "month", "--today", "2026-02-10"], "2026-02-28"),
+        (["十天后", "--today", "2026-11-22"], "2026-12-02"),
+    ]
+    for args, expected in cases:
+        done = run_cli(["when", *args], db)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.splitlines()[0] == expected
+    bad = run_cli(["when", "blah", "--today", "2026-11-22"], db)
+    assert bad.returncode != 0 and "blah" in bad.stderr and "Traceback" not in bad.stderr
+    shift = run_cli(["when", "推迟3天", "--today", "2026-11-22"], db)
+    assert shift.returncode != 0 and "推迟3天" in shift.stderr
