@@ -26,7 +26,9 @@ class Shell:
         """Returns how many commands got an error reply (the exit code of a scripted run)."""
         errors = 0
         if self.prompt:
-            self.write(f"orderbot shell — you are {self.user}. `help` lists commands, `/as NAME` switches user, `/quit` ends.")
+            self.write(
+                f"orderbot shell — you are {self.user}. `help` lists commands, `/as NAME` switches user, `/quit` ends."
+            )
             self.out.write(f"{self.user}> ")
             self.out.flush()
         for raw in lines:

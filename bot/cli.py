@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.bootstrap import Desk, bootstrap
 from bot.clock import FixedClock, SystemClock, parse_instant
@@ -136,7 +137,9 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=os.environ.get("ORDERBOT_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("ORDERBOT_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s"
+    )
     args = parser().parse_args(argv)
     try:
         settings = load_settings(args.config)
@@ -145,17 +148,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.i18n import Translator
 
         lang = os.environ.get("ORDERBOT_LANGUAGE", "en")
-        print(f"orderbot: {Translator(lang, _zone_or_utc()).__call__(err.code, **err.params)}", file=sys.stderr)
+        print(f"orderbot: {Translator(lang, ZoneInfo("UTC"))(err.code, **err.params)}", file=sys.stderr)
         return 2
     except ValueError as err:  # e.g. --today not a date
         print(f"orderbot: {err}", file=sys.stderr)
         return 2
 
-
-def _zone_or_utc():  # type: ignore[no-untyped-def]
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo("UTC")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     draft = "draft"
     pending_confirmation = "pending_confirmation"
     confirmed = "confirmed"

@@ -14,8 +14,8 @@ from domain.events import (
     OrderShipped,
     OrderStatusChanged,
 )
-from domain.money import canonical, plain
 from domain.lifecycle import EDITABLE, OPEN, TRANSITIONS, Status, allowed_from, next_on_main_line
+from domain.money import canonical, plain
 from domain.parties import Customer, Product
 
 MONEY_PLACES = Decimal("0.01")
@@ -165,9 +165,7 @@ class Order:
         self.status = target
         self.status_changed_at = now
         if announce:  # confirm and ship announce themselves with richer events
-            self.events.append(
-                OrderStatusChanged(self.number, self.customer.code, old.value, target.value, by, reason)
-            )
+            self.events.append(OrderStatusChanged(self.number, self.customer.code, old.value, target.value, by, reason))
 
     def submit(self, by: str, now: datetime) -> None:
         self._move(Status.pending_confirmation, by, now)
@@ -183,7 +181,11 @@ class Order:
                 self.customer.code,
                 self.amount,
                 self.due_date,
-                tuple((ln.line_no, ln.product.sku, ln.confirmed_date.isoformat()) for ln in self.lines if ln.confirmed_date),
+                tuple(
+                    (ln.line_no, ln.product.sku, ln.confirmed_date.isoformat())
+                    for ln in self.lines
+                    if ln.confirmed_date
+                ),
                 by,
             )
         )

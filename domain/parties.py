@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 
-class Tier(str, enum.Enum):
+class Tier(enum.StrEnum):
     normal = "normal"
     key = "key"
     strategic = "strategic"
 
 
-class MakeOrBuy(str, enum.Enum):
+class MakeOrBuy(enum.StrEnum):
     make = "make"
     buy = "buy"
 

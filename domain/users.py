@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from domain.errors import PermissionDenied
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     sales = "sales"
     sales_manager = "sales_manager"
     finance = "finance"
@@ -18,7 +18,7 @@ class Role(str, enum.Enum):
     admin = "admin"
 
 
-class Front(str, enum.Enum):
+class Front(enum.StrEnum):
     """The front end a user spoke through; identities are unique per front end."""
 
     shell = "shell"

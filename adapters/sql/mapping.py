@@ -33,7 +33,9 @@ def build_registry() -> registry:
         properties={
             "customer": relationship(Customer, lazy="joined", innerjoin=True),
             # Lines load only when asked for (raise otherwise): a list of 50 orders must not pull 5000 lines.
-            "lines": relationship(OrderLine, lazy="raise", cascade="all, delete-orphan", order_by=t.order_lines.c.line_no),
+            "lines": relationship(
+                OrderLine, lazy="raise", cascade="all, delete-orphan", order_by=t.order_lines.c.line_no
+            ),
         },
         version_id_col=t.orders.c.version,
         version_id_generator=False,

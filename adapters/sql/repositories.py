@@ -147,4 +147,4 @@ class SqlHistory:
         return self.session.scalars(select(AuditEntry).where(c.subject == subject).order_by(c.id)).all()
 
 
-__all__ = ["SqlOrders", "SqlCustomers", "SqlProducts", "SqlUsers", "SqlHistory", "OrderLine"]
+__all__ = ["OrderLine", "SqlCustomers", "SqlHistory", "SqlOrders", "SqlProducts", "SqlUsers"]

@@ -52,5 +52,8 @@ def require_current(engine: Engine) -> None:
     head, current = head_revision(url), current_revision(engine)
     if current != head:
         raise SchemaOutdated(
-            "schema_outdated", url=engine.url.render_as_string(hide_password=True), current=current or "empty", head=head
+            "schema_outdated",
+            url=engine.url.render_as_string(hide_password=True),
+            current=current or "empty",
+            head=head,
         )

@@ -36,7 +36,9 @@ metadata = MetaData(
 
 def _enum(kind: type) -> Enum:
     # Stored as text with no database enum type: adding a status later is a code change only.
-    return Enum(kind, native_enum=False, create_constraint=False, length=24, values_callable=lambda e: [m.value for m in e])
+    return Enum(
+        kind, native_enum=False, create_constraint=False, length=24, values_callable=lambda e: [m.value for m in e]
+    )
 
 
 customers = Table(

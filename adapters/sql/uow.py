@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+
 from sqlalchemy import Engine
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from adapters.sql import tables as t
 from adapters.sql.engine import READONLY
@@ -99,5 +100,3 @@ def uow_factory(engine: Engine, route: Router, clock: Clock) -> Callable[..., Sq
         return SqlUnitOfWork(sessions, route, clock, readonly)
 
     return make
-
-

@@ -11,7 +11,14 @@ from bot.i18n import en, zh
 from domain.money import plain
 
 CATALOGS: dict[str, dict[str, str]] = {"en": en.MESSAGES, "zh": zh.MESSAGES}
-_NAMED = {"kind": "kind_", "status": "status_", "target": "status_", "old": "status_", "new": "status_", "role": "role_"}
+_NAMED = {
+    "kind": "kind_",
+    "status": "status_",
+    "target": "status_",
+    "old": "status_",
+    "new": "status_",
+    "role": "role_",
+}
 
 
 def language_of(value: str | None, default: str) -> str:

@@ -278,9 +278,7 @@ _RULES: Final = (
         rf"(?P<verb>提前|提早|早|推迟|推后|延后|延期|延迟|顺延|晚)了?(?P<n>{_NUM}){_ZH_UNIT}",
         _zh_shift,
     ),
-    _rule(
-        rf"(?P<n>{_EN_NUM}) {_EN_UNIT} (?P<dir>earlier|sooner|later)", _en_shift, compact=False
-    ),
+    _rule(rf"(?P<n>{_EN_NUM}) {_EN_UNIT} (?P<dir>earlier|sooner|later)", _en_shift, compact=False),
     _rule(
         rf"(?P<dir>delay|postpone|push back|bring forward|pull in)(?: by)? "
         rf"(?P<n>{_EN_NUM}) {_EN_UNIT}",
@@ -298,9 +296,7 @@ _TRAILING_PUNCTUATION: Final = "。.,，!！"
 class DateReader:
     """Reads date phrases in Chinese and English; one instance serves every chat."""
 
-    def __init__(
-        self, timezone: str = "Asia/Shanghai", languages: tuple[str, ...] = ("zh", "en")
-    ) -> None:
+    def __init__(self, timezone: str = "Asia/Shanghai", languages: tuple[str, ...] = ("zh", "en")) -> None:
         self.timezone = timezone
         self.languages = languages
         self._zone = ZoneInfo(timezone)  # fails here, at start-up, on a bad name
@@ -359,7 +355,7 @@ class DateReader:
     def _long_tail(self, text: str, today: date) -> date | None:
         try:
             data = self._parser(today).get_date_data(text)
-        except Exception:  # noqa: BLE001 - dateparser raises assorted errors on junk input
+        except Exception:
             return None
         found = data["date_obj"]
         # "March 2027" or "2026" would get today's day filled in: not a date anyone meant.

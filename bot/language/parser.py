@@ -6,9 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from bot.language.dates import DateReader
 from bot.language.errors import ParseError
-from bot.language.tokens import DateTaker, integer, looks_like_sku, order_number, price, quantity, tokenize
+from bot.language.tokens import DateTaker, integer, looks_like_sku, order_number, price, quantity
 from domain import commands as c
 from domain.lifecycle import Status
 
@@ -86,7 +85,7 @@ class Reader:
         self.i = len(self.tokens)
         return text
 
-    def date(self) -> c.DueInput:
+    def date_spec(self) -> c.DueInput:
         value, self.i = self.dates.take(self.tokens, self.i, STOP)
         return value
 
@@ -113,10 +112,7 @@ def _lines(r: Reader, number_required: bool = True) -> list[c.LineInput]:
             word = r.peek()
             if word.startswith(("@", "¥", "￥")) and len(word) > 1:
                 unit_price = price(r.next("price"))
-            elif word == "@":
-                r.next("price")
-                unit_price = price(r.next("price"))
-            elif r.keyword() == "price":
+            elif word == "@" or r.keyword() == "price":
                 r.next("price")
                 unit_price = price(r.next("price"))
             elif r.keyword() == "by":
@@ -139,7 +135,7 @@ def _header(r: Reader, allow_shift: bool) -> dict[str, object]:
             raise ParseError("unexpected_word", word=r.peek(), verb=r.verb)
         r.next(key)
         if key == "due":
-            out["due_date"] = r.date() if allow_shift else r.absolute_date()
+            out["due_date"] = r.date_spec() if allow_shift else r.absolute_date()
         elif key == "po":
             out["po_ref"] = r.next("PO")
         elif key == "note":

@@ -29,7 +29,8 @@ def grant_role(cmd: c.GrantRole, uow: UnitOfWork, ctx: Context) -> Done:
     created = user is None
     if user is None:
         # Granting a role is how a new colleague is let in: the first grant creates the user.
-        user = User(name=cmd.user, **_identity_for(ctx, cmd.user))
+        slack, telegram = _identity_for(ctx, cmd.user)
+        user = User(name=cmd.user, slack_id=slack, telegram_id=telegram)
         uow.users.add(user)
     if role in user.roles:
         return Done("role_already", {"user": user.name, "role": role.value})
@@ -39,12 +40,13 @@ def grant_role(cmd: c.GrantRole, uow: UnitOfWork, ctx: Context) -> Done:
     return Done("role_granted", {"user": user.name, "role": role.value, "new": created})
 
 
-def _identity_for(ctx: Context, ident: str) -> dict[str, str]:
+def _identity_for(ctx: Context, ident: str) -> tuple[str | None, str | None]:
+    """(slack id, telegram id): a grant typed in Slack names a Slack user, and so on."""
     if ctx.front.value == "slack":
-        return {"slack_id": ident}
+        return ident, None
     if ctx.front.value == "telegram":
-        return {"telegram_id": ident}
-    return {}
+        return None, ident
+    return None, None
 
 
 def revoke_role(cmd: c.RevokeRole, uow: UnitOfWork, ctx: Context) -> Done:

@@ -43,7 +43,13 @@ def run_cli(args: list[str], db: str, stdin: str = "") -> subprocess.CompletedPr
         "ORDERBOT_CONFIG": str(ROOT / "orderbot.toml.example"),
     }
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
     )
 
 
@@ -81,7 +87,10 @@ def test_errors_in_a_script_are_one_line_and_change_nothing(tmp_path: Path) -> N
     done = run_cli(["shell", "--user", "lily", "--strict"], db, "confirm SO-2026-000042\nfrobnicate\nlist\n")
     assert done.returncode == 1
     errors = [line for line in done.stdout.splitlines() if line.startswith("✖")]
-    assert errors == ["✖ No order SO-2026-000042.", "✖ I don't know the command “frobnicate”. Type `help` for the list."]
+    assert errors == [
+        "✖ No order SO-2026-000042.",
+        "✖ I don't know the command “frobnicate”. Type `help` for the list.",
+    ]
 
 
 def test_unmigrated_database_is_refused_with_a_clear_message(tmp_path: Path) -> None:
