@@ -25,7 +25,7 @@ class OrderbotError(Exception):
         try:
             return self.default.format(**self.params)
         except (KeyError, IndexError):
-            return self.default
+            return f"{self.code}: {self.params}"
 
 
 class InvalidInput(OrderbotError):

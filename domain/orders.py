@@ -73,6 +73,7 @@ class Order:
     tracking: str = ""
     amount: Decimal = Decimal("0")
     version: int = 0
+    last_line_no: int = 0  # line numbers are never reused, so history and diffs stay unambiguous
     updated_at: datetime | None = None
     status_changed_at: datetime | None = None
     lines: list[OrderLine] = field(default_factory=list, repr=False)
@@ -96,13 +97,14 @@ class Order:
         if not price.is_finite() or price < 0:
             raise InvalidInput("price_negative", price=str(price))
         line = OrderLine(
-            line_no=max((ln.line_no for ln in self.lines), default=0) + 1,
+            line_no=self.last_line_no + 1,
             product=product,
             quantity=positive_quantity(quantity),
             unit_price=price,
             requested_date=requested_date,
         )
         self.lines.append(line)
+        self.last_line_no = line.line_no
         self._recalculate()
         return line
 
@@ -123,7 +125,7 @@ class Order:
         if quantity is not None:
             ln.quantity = positive_quantity(quantity)
         if unit_price is not None:
-            if unit_price < 0:
+            if not unit_price.is_finite() or unit_price < 0:
                 raise InvalidInput("price_negative", price=str(unit_price))
             ln.unit_price = unit_price
         self._recalculate()

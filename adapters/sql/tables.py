@@ -99,6 +99,7 @@ orders = Table(
     Column("tracking", String(64), nullable=False, default=""),
     Column("amount", Money(), nullable=False),
     Column("version", Integer, nullable=False),
+    Column("last_line_no", Integer, nullable=False, default=0),
     Column("updated_at", UTCDateTime(), nullable=True),
     Column("status_changed_at", UTCDateTime(), nullable=True),
     # list/credit/overdue scans each walk one of these instead of the whole table

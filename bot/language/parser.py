@@ -89,8 +89,8 @@ class Reader:
         value, self.i = self.dates.take(self.tokens, self.i, STOP)
         return value
 
-    def absolute_date(self) -> date:
-        value, self.i = self.dates.absolute(self.tokens, self.i, STOP)
+    def absolute_date(self, max_words: int = DateTaker.MAX_WORDS) -> date:
+        value, self.i = self.dates.absolute(self.tokens, self.i, STOP, max_words)
         return value
 
     def done(self) -> None:
@@ -117,7 +117,8 @@ def _lines(r: Reader, number_required: bool = True) -> list[c.LineInput]:
                 unit_price = price(r.next("price"))
             elif r.keyword() == "by":
                 r.next("date")
-                requested = r.absolute_date()
+                # one word (or one quoted phrase): anything longer would swallow the next line's SKU
+                requested = r.absolute_date(max_words=1)
             else:
                 break
         lines.append(c.LineInput(sku.upper(), qty, unit_price, requested))

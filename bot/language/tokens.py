@@ -14,9 +14,11 @@ from domain.commands import DueInput, DueShift
 
 # Chat apps and Chinese keyboards send typographic quotes; shlex only knows the ASCII ones.
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "「": '"', "」": '"', "『": '"', "』": '"', "‘": "'", "’": "'"})
-_ORDER_NO = re.compile(r"^SO-?(\d{4})-?(\d{1,6})$", re.IGNORECASE)
+_ORDER_NO = re.compile(r"^SO-?([0-9]{4})-?([0-9]{1,6})$", re.IGNORECASE)
 _QTY_UNIT = re.compile(r"(?:pcs|pc|kg|件|个|只|套|箱|支|颗|公斤)$", re.IGNORECASE)
 _SKU = re.compile(r"^[A-Za-z][A-Za-z0-9._/-]{1,63}$")
+# A code with a letter first and a digit inside (BOLT-M8X30, NUT-M8) is never part of a date phrase.
+_CODE = re.compile(r"^[A-Za-z][A-Za-z._/-]*[0-9][A-Za-z0-9._/-]*$")
 MAX_TEXT = 2000
 
 
@@ -66,7 +68,7 @@ def price(token: str) -> Decimal:
 
 def integer(token: str, what: str) -> int:
     raw = token.lstrip("vV#")
-    if not raw.isdigit() or len(raw) > 9:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         raise ParseError("bad_number", what=what, value=token)
     return int(raw)
 
@@ -80,10 +82,20 @@ class DateTaker:
         self.reader = reader
         self.today = today
 
-    def take(self, tokens: list[str], start: int, stop_words: frozenset[str]) -> tuple[DueInput, int]:
-        """The longest phrase from ``start`` that parses; returns it and the index after it."""
+    def take(
+        self, tokens: list[str], start: int, stop_words: frozenset[str], max_words: int = MAX_WORDS
+    ) -> tuple[DueInput, int]:
+        """The longest phrase from ``start`` that parses; returns it and the index after it.
+
+        The phrase never runs into a keyword or a product code, so "by tomorrow NUT-M8 5" keeps its next line.
+        """
         end = start
-        while end < len(tokens) and end - start < self.MAX_WORDS and tokens[end].lower() not in stop_words:
+        while (
+            end < len(tokens)
+            and end - start < max_words
+            and tokens[end].lower() not in stop_words
+            and not (end > start and _CODE.match(tokens[end]))
+        ):
             end += 1
         if end == start:
             raise ParseError("date_missing")
@@ -98,8 +110,10 @@ class DateTaker:
             return spec, stop
         raise DateNotUnderstood(" ".join(tokens[start:end]))
 
-    def absolute(self, tokens: list[str], start: int, stop_words: frozenset[str]) -> tuple[date, int]:
-        spec, nxt = self.take(tokens, start, stop_words)
+    def absolute(
+        self, tokens: list[str], start: int, stop_words: frozenset[str], max_words: int = MAX_WORDS
+    ) -> tuple[date, int]:
+        spec, nxt = self.take(tokens, start, stop_words, max_words)
         if isinstance(spec, DueShift):
             raise ParseError("date_needs_due", phrase=spec.phrase)
         return spec, nxt

@@ -35,7 +35,10 @@ def resolve_due(value: DueInput, current: date | None, today: date) -> date:
     if isinstance(value, DueShift):
         if current is None:
             raise InvalidInput("date_needs_due", phrase=value.phrase)
-        value = date.fromordinal(current.toordinal() + value.days)
+        try:
+            value = date.fromordinal(current.toordinal() + value.days)
+        except (ValueError, OverflowError):
+            raise InvalidInput("date_not_understood", phrase=value.phrase) from None
     if value < today:
         raise InvalidInput("date_in_past", date=value.isoformat())
     return value

@@ -191,6 +191,7 @@ def upgrade() -> None:
         sa.Column("tracking", sa.String(length=64), nullable=False),
         sa.Column("amount", sa.BigInteger(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("last_line_no", sa.Integer(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=True),
         sa.Column("status_changed_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
