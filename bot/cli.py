@@ -148,7 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.i18n import Translator
 
         lang = os.environ.get("ORDERBOT_LANGUAGE", "en")
-        print(f"orderbot: {Translator(lang, ZoneInfo("UTC"))(err.code, **err.params)}", file=sys.stderr)
+        reason = Translator(lang, ZoneInfo("UTC"))(err.code, **err.params)
+        print(f"orderbot: {reason}", file=sys.stderr)
         return 2
     except ValueError as err:  # e.g. --today not a date
         print(f"orderbot: {err}", file=sys.stderr)

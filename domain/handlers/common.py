@@ -33,12 +33,13 @@ def record(uow: UnitOfWork, order: Order, ctx: Context, action: str, reason: str
 
 def resolve_due(value: DueInput, current: date | None, today: date) -> date:
     if isinstance(value, DueShift):
+        shift = value
         if current is None:
-            raise InvalidInput("date_needs_due", phrase=value.phrase)
+            raise InvalidInput("date_needs_due", phrase=shift.phrase)
         try:
-            value = date.fromordinal(current.toordinal() + value.days)
+            value = date.fromordinal(current.toordinal() + shift.days)
         except (ValueError, OverflowError):
-            raise InvalidInput("date_not_understood", phrase=value.phrase) from None
+            raise InvalidInput("date_not_understood", phrase=shift.phrase) from None
     if value < today:
         raise InvalidInput("date_in_past", date=value.isoformat())
     return value
