@@ -22,7 +22,9 @@ def seed(desk: Desk) -> None:
     with desk.uow() as uow:
         uow.customers.add(Customer("CUST-001", "华东机械有限公司", Tier.key, Decimal("100000"), "NET30", "zh"))
         uow.customers.add(Customer("CUST-002", "Acme Tools Ltd", Tier.normal, Decimal("500"), "NET60", "en"))
-        uow.products.add(Product("BOLT-M8X30", "六角螺栓 M8x30", "pcs", Decimal("0.12"), Decimal("0.07"), make_or_buy=MakeOrBuy.make))
+        uow.products.add(
+            Product("BOLT-M8X30", "六角螺栓 M8x30", "pcs", Decimal("0.12"), Decimal("0.07"), make_or_buy=MakeOrBuy.make)
+        )
         uow.products.add(Product("NUT-M8", "六角螺母 M8", "pcs", Decimal("0.05"), Decimal("0.03")))
         uow.products.add(Product("WASHER-M8", "平垫 M8", "pcs", Decimal("0.0235"), Decimal("0.012")))
         for name, role in USERS.items():
