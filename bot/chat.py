@@ -11,6 +11,7 @@ from bot.i18n import Translator, language_of
 from bot.language.parser import HelpRequest
 from bot.language.verbs import CommandParser
 from bot.replies import Message, render, render_error, render_help
+from domain.commands import SetLanguage
 from domain.errors import OrderbotError, UnknownUser
 from domain.users import Front
 
@@ -24,9 +25,9 @@ class Chat:
         self.parser = parser or CommandParser(desk.dates)
 
     def translator(self, lang: str | None, text: str = "") -> Translator:
+        """The user's own language (`lang`), else the configured one; for a stranger, the one they wrote in."""
         default = self.desk.settings.language
         if lang is None and text:
-            # A user with no saved language gets replies in the language they write in.
             default = "zh" if _CJK.search(text) else ("en" if text.isascii() and text.strip() else default)
         return Translator(language_of(lang, default), self.desk.settings.zone)
 
@@ -37,12 +38,15 @@ class Chat:
             return render_error(unknown, self.translator(None, text))
         except OrderbotError as err:
             return render_error(err, self.translator(None, text))
-        t = self.translator(ctx.user.language, text)
+        t = self.translator(ctx.user.language or self.desk.settings.language)
         try:
             parsed = self.parser.parse(text, ctx.today, me=ctx.user.name)
             if isinstance(parsed, HelpRequest):
                 return render_help(t, parsed.verb)
-            return render(self.desk.bus.handle(parsed, ctx), t, ctx.today)
+            result = self.desk.bus.handle(parsed, ctx)
+            if isinstance(parsed, SetLanguage):
+                t = self.translator(parsed.language)
+            return render(result, t, ctx.today)
         except OrderbotError as err:
             return render_error(err, t)
         except Exception:

@@ -134,6 +134,11 @@ class GrantRole(Command):
 
 
 @dataclass(frozen=True)
+class SetLanguage(Command):
+    language: str
+
+
+@dataclass(frozen=True)
 class RevokeRole(Command):
     user: str
     role: str

@@ -76,6 +76,8 @@ MESSAGES: dict[str, str] = {
     "order_moved": "{number} is now {status}.",
     "order_confirmed": "{number} confirmed.",
     "order_shipped": "{number} shipped with {carrier}, tracking {tracking}.",
+    "language_set": "I will answer you in English.",
+    "unknown_language": "Unknown language “{language}”; choose {allowed}.",
     "role_granted": "{user} now has the role {role}.",
     "role_already": "{user} already has the role {role}.",
     "role_revoked": "{user} no longer has the role {role}.",

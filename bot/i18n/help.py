@@ -34,6 +34,7 @@ HELP: dict[str, tuple[str, str, str, str]] = {
     "history": ("history SO-…", "history SO-2026-000123", "every version: who, when, what, why", "所有版本：谁、何时、做了什么、为什么"),
     "diff": ("diff SO-… [vA] [vB]", "diff SO-2026-000123 v1 v3", "what changed between versions", "版本差异"),
     "whoami": ("whoami", "whoami", "who I think you are", "查看我的身份和角色"),
+    "lang": ("lang zh|en", "lang en", "the language I answer you in", "设置回复语言"),
     "admin": (
         "admin grant USER ROLE | admin revoke USER ROLE | admin users [ROLE]",
         "admin grant lily sales", "manage users and roles (admin)", "管理用户和角色（管理员）",

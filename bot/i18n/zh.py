@@ -70,6 +70,8 @@ MESSAGES: dict[str, str] = {
     "order_moved": "{number} 当前状态：{status}。",
     "order_confirmed": "{number} 已确认。",
     "order_shipped": "{number} 已发货，承运商 {carrier}，单号 {tracking}。",
+    "language_set": "以后用中文回复你。",
+    "unknown_language": "未知语言「{language}」，可选：{allowed}。",
     "role_granted": "{user} 已获得角色 {role}。",
     "role_already": "{user} 已经有角色 {role}。",
     "role_revoked": "{user} 的角色 {role} 已撤销。",

@@ -284,6 +284,12 @@ def p_diff(r: Reader) -> c.DiffOrder:
     return c.DiffOrder(number)
 
 
+def p_lang(r: Reader) -> c.SetLanguage:
+    word = r.next("zh / en").lower()
+    r.done()
+    return c.SetLanguage({"中文": "zh", "chinese": "zh", "english": "en", "英文": "en"}.get(word, word))
+
+
 def p_admin(r: Reader) -> c.Command | c.Query:
     action = r.next("grant / revoke / users").lower()
     if action in ("grant", "授权", "授予"):

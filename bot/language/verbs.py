@@ -64,6 +64,7 @@ VERBS: tuple[Verb, ...] = (
     Verb("history", ("历史", "记录"), _simple(p._just_number(c.OrderHistory))),
     Verb("diff", ("对比", "差异"), _simple(p.p_diff)),
     Verb("whoami", ("我是谁",), _no_args(c.WhoAmI)),
+    Verb("lang", ("语言", "language"), _simple(p.p_lang)),
     Verb("admin", ("管理",), _simple(p.p_admin)),
 )
 

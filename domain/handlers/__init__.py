@@ -28,6 +28,7 @@ HANDLERS: dict[type, Handler] = {
     c.GrantRole: admin.grant_role,
     c.RevokeRole: admin.revoke_role,
     c.ListUsers: admin.list_users,
+    c.SetLanguage: admin.set_language,
     c.ShowOrder: queries.show_order,
     c.ListOrders: queries.list_orders,
     c.FindOrders: queries.find_orders,

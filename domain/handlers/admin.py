@@ -65,6 +65,22 @@ def revoke_role(cmd: c.RevokeRole, uow: UnitOfWork, ctx: Context) -> Done:
     return Done("role_revoked", {"user": user.name, "role": role.value})
 
 
+LANGUAGES = ("zh", "en")
+
+
+def set_language(cmd: c.SetLanguage, uow: UnitOfWork, ctx: Context) -> Done:
+    """Anyone may choose the language the bot answers them in."""
+    lang = cmd.language.strip().lower()
+    if lang not in LANGUAGES:
+        raise InvalidInput("unknown_language", language=cmd.language, allowed=", ".join(LANGUAGES))
+    user = uow.users.get(ctx.user.name)
+    if user is None:
+        raise NotFound("user", ctx.user.name)
+    user.language = lang
+    _audit(uow, ctx, "language", user.name, lang)
+    return Done("language_set", {"language": lang})
+
+
 def list_users(q: c.ListUsers, uow: UnitOfWork, ctx: Context) -> UsersView:
     wanted = {_role(r) for r in q.roles}
     users = [u for u in uow.users.all() if not wanted or wanted & u.roles]

@@ -62,9 +62,10 @@ def test_scripted_conversation_takes_an_order_from_entry_to_close(tmp_path: Path
     out = done.stdout
     assert done.returncode == 0, out + done.stderr
     assert "Traceback" not in out + done.stderr
-    assert "已创建订单 SO-2026-000001" in out
-    assert "交期  2026-11-27" in out  # 下周五 from Sunday 2026-11-22
-    assert "SO-2026-000001 is now on hold" in out or "SO-2026-000001 当前状态：暂停" in out
+    assert "Order SO-2026-000001 created." in out
+    assert "Due       2026-11-27" in out  # 下周五 from Sunday 2026-11-22
+    assert "SO-2026-000001 is now on hold" in out
+    assert "SO-2026-000001 已关闭" not in out and "SO-2026-000001 当前状态：已关闭。" in out  # wang reads Chinese
     assert "SF1234567890" in out
     # the channel hears about every step, in order
     notices = [line for line in out.splitlines() if "📣 [channel:orders]" in line]
@@ -76,7 +77,7 @@ def test_scripted_conversation_takes_an_order_from_entry_to_close(tmp_path: Path
         assert who in history
     assert "客户要求等图纸" in history
     diff = out.split("diff SO-2026-000001 v1 v3")[1]
-    assert "draft" in diff and "on hold" in diff and "2026-11-27" in diff
+    assert "草稿" in diff and "暂停" in diff and "2026-11-27" in diff  # wang reads Chinese
 
 
 def test_errors_in_a_script_are_one_line_and_change_nothing(tmp_path: Path) -> None:

@@ -28,5 +28,6 @@ def seed(desk: Desk) -> None:
         uow.products.add(Product("NUT-M8", "六角螺母 M8", "pcs", Decimal("0.05"), Decimal("0.03")))
         uow.products.add(Product("WASHER-M8", "平垫 M8", "pcs", Decimal("0.0235"), Decimal("0.012")))
         for name, role in USERS.items():
-            uow.users.add(User(name, roles={role}))
+            # wang reads Chinese (the configured default); the others chose English with `lang en`
+            uow.users.add(User(name, roles={role}, language=None if name == "wang" else "en"))
         uow.commit()

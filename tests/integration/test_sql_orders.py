@@ -168,13 +168,14 @@ def test_list_filters_and_find(chat: Chat) -> None:
 
 
 def test_bad_input_gets_one_line_in_the_users_language(chat: Chat) -> None:
+    reply = chat.handle(Front.shell, "wang", "确认 SO-2026-999999")
+    assert reply.error and reply.title == "找不到订单 SO-2026-999999。"
     for line, expected in [
-        ("确认 SO-2026-999999", "找不到订单"),
         ("confirm SO-2026-999999", "No order SO-2026-999999"),
         ("new CUST-404 BOLT-M8X30 1", "No customer CUST-404"),
         ("new CUST-001 NOPE-1 1", "No product NOPE-1"),
         ("new CUST-001 BOLT-M8X30 0", "not a quantity"),
-        ("发货 SO-2026-000001", "缺少"),
+        ("发货 SO-2026-000001", "Missing carrier"),
     ]:
         reply = chat.handle(Front.shell, "lily", line)
         assert reply.error
@@ -205,3 +206,11 @@ def test_sqlite_pragmas(desk: Desk) -> None:
     with desk.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_each_user_gets_their_own_language(chat: Chat) -> None:
+    assert chat.handle(Front.shell, "wang", "whoami").title.startswith("你是 wang")
+    assert chat.handle(Front.shell, "wang", "lang en").title == "I will answer you in English."
+    assert chat.handle(Front.shell, "wang", "whoami").title.startswith("You are wang")
+    refused = chat.handle(Front.shell, "wang", "lang fr")
+    assert refused.error and "fr" in refused.title

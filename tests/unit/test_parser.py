@@ -142,6 +142,9 @@ TABLE: list[tuple[str, object]] = [
     ("差异 SO-2026-1 v1 v2", c.DiffOrder(N1, 1, 2)),
     # whoami, admin, help
     ("whoami", c.WhoAmI()),
+    ("lang en", c.SetLanguage("en")),
+    ("语言 中文", c.SetLanguage("zh")),
+    ("language english", c.SetLanguage("en")),
     ("我是谁", c.WhoAmI()),
     ("admin grant @bob sales", c.GrantRole("bob", "sales")),
     ("管理 授权 bob production", c.GrantRole("bob", "production")),
