@@ -100,3 +100,67 @@ class RoleChanged(Event):
 
     def key(self) -> str:
         return self.user
+
+
+@dataclass(frozen=True)
+class StockLow(Event):
+    kind: ClassVar[str] = "stock_low"
+    sku: str
+    available: Decimal
+    safety_stock: Decimal
+    suggested_qty: Decimal
+    warehouse: str
+
+    def key(self) -> str:
+        return self.sku
+
+
+@dataclass(frozen=True)
+class StockRecovered(Event):
+    kind: ClassVar[str] = "stock_recovered"
+    sku: str
+    available: Decimal
+    safety_stock: Decimal
+    warehouse: str
+
+    def key(self) -> str:
+        return self.sku
+
+
+@dataclass(frozen=True)
+class OrderBackordered(Event):
+    kind: ClassVar[str] = "order_backordered"
+    number: str
+    customer: str
+    short: tuple[tuple[int, str, str], ...]  # (line no, sku, quantity short)
+
+
+@dataclass(frozen=True)
+class OrderStockComplete(Event):
+    """Every line of an order is now fully reserved: it can be shipped when it is ready."""
+
+    kind: ClassVar[str] = "order_stock_complete"
+    number: str
+    customer: str
+    by: str
+
+
+@dataclass(frozen=True)
+class PurchaseOrderReceived(Event):
+    kind: ClassVar[str] = "po_received"
+    number: str
+    supplier: str
+    lines: tuple[tuple[str, str], ...]  # (sku, quantity received now)
+    complete: bool
+    by: str
+
+
+@dataclass(frozen=True)
+class WorkOrderDone(Event):
+    kind: ClassVar[str] = "wo_done"
+    number: str
+    sku: str
+    done: Decimal
+    scrap: Decimal
+    order_number: str
+    by: str

@@ -29,6 +29,10 @@ class OrderLine:
     unit_price: Decimal
     requested_date: date | None = None
     confirmed_date: date | None = None
+    # where the line's quantity stands in stock once confirmed: reserved + backordered + shipped
+    reserved_qty: Decimal = Decimal(0)
+    backorder_qty: Decimal = Decimal(0)
+    shipped_qty: Decimal = Decimal(0)
     id: int | None = None
 
     @property

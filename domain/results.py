@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from domain.history import AuditEntry, Diff, OrderVersion
 from domain.orders import Order
+from domain.parties import Product
+from domain.ports import Holder
+from domain.stock import StockItem, StockMove
+from domain.supply import PurchaseOrder, WorkOrder
 from domain.users import User
 
 
@@ -49,3 +55,63 @@ class UserView:
 @dataclass
 class UsersView:
     users: list[User]
+
+
+@dataclass
+class StockSummary:
+    item: StockItem
+    holders: list[Holder]
+    waiting: Decimal
+    incoming: list[tuple[date | None, Decimal]]
+    suggestion: Decimal
+
+
+@dataclass
+class AtpAnswer:
+    sku: str
+    quantity: Decimal
+    promise: date
+    available: Decimal
+    today: date
+
+
+@dataclass
+class LedgerView:
+    item: StockItem
+    moves: list[StockMove]
+    totals: tuple[Decimal, Decimal] | None = None
+
+
+@dataclass
+class Suggestion:
+    product: Product
+    available: Decimal
+    on_order: Decimal
+    waiting: Decimal
+    quantity: Decimal
+
+
+@dataclass
+class SuggestionsView:
+    suggestions: list[Suggestion]
+    title_code: str = "suggestions_title"
+
+
+@dataclass
+class PurchaseOrderView:
+    po: PurchaseOrder
+
+
+@dataclass
+class PurchaseOrdersView:
+    pos: list[PurchaseOrder]
+
+
+@dataclass
+class WorkOrderView:
+    wo: WorkOrder
+
+
+@dataclass
+class WorkOrdersView:
+    wos: list[WorkOrder]

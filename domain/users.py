@@ -63,6 +63,11 @@ PERMISSIONS: dict[str, tuple[Role, ...]] = {
     "delivered": (Role.warehouse, *SALES),
     "closed": (Role.sales_manager, Role.finance),
     "manage_users": (Role.admin,),
+    "adjust_stock": (Role.warehouse,),
+    "purchase": (Role.production, Role.warehouse, Role.sales_manager),
+    "approve_purchase": (Role.finance, Role.sales_manager),
+    "receive": (Role.warehouse,),
+    "work_orders": (Role.production,),
 }
 
 

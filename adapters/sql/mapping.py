@@ -11,6 +11,8 @@ from adapters.sql import tables as t
 from domain.history import AuditEntry, OrderVersion
 from domain.orders import Order, OrderLine
 from domain.parties import Customer, Product
+from domain.stock import StockItem
+from domain.supply import PurchaseLine, PurchaseOrder, WorkOrder
 from domain.users import User
 
 
@@ -42,13 +44,34 @@ def build_registry() -> registry:
     )
     reg.map_imperatively(OrderVersion, t.order_versions)
     reg.map_imperatively(AuditEntry, t.audit_log)
-    event.listen(Order, "load", _fresh_events)
+    reg.map_imperatively(
+        StockItem, t.stock, properties={"product": relationship(Product, lazy="joined", innerjoin=True)}
+    )
+    reg.map_imperatively(
+        PurchaseLine, t.purchase_lines, properties={"product": relationship(Product, lazy="joined", innerjoin=True)}
+    )
+    reg.map_imperatively(
+        PurchaseOrder,
+        t.purchase_orders,
+        properties={
+            "lines": relationship(
+                PurchaseLine, lazy="selectin", cascade="all, delete-orphan", order_by=t.purchase_lines.c.line_no
+            )
+        },
+    )
+    reg.map_imperatively(
+        WorkOrder, t.work_orders, properties={"product": relationship(Product, lazy="joined", innerjoin=True)}
+    )
+    for cls in (Order, StockItem, PurchaseOrder, WorkOrder):
+        event.listen(cls, "load", _fresh_events)
     return reg
 
 
-def _fresh_events(order: Order, _context: Any) -> None:
-    # Loaded aggregates skip __init__; give them their own event list.
-    order.events = []
+def _fresh_events(obj: Any, _context: Any) -> None:
+    # Loaded aggregates skip __init__; give them their own event list (and stock items their move list).
+    obj.events = []
+    if isinstance(obj, StockItem):
+        obj.moves = []
 
 
 # SQLAlchemy instruments the classes themselves, so the mapping is per process by nature.

@@ -102,6 +102,9 @@ class SqlProducts:
     def get(self, sku: str) -> Product | None:
         return self.session.scalars(select(Product).where(t.products.c.sku == sku.strip().upper())).one_or_none()
 
+    def by_id(self, product_id: int) -> Product | None:
+        return self.session.get(Product, product_id)
+
 
 class SqlUsers:
     def __init__(self, session: Session) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     Enum,
@@ -21,6 +22,8 @@ from sqlalchemy import (
 from adapters.sql.types import Money, Quantity, RoleSet, UTCDateTime
 from domain.lifecycle import Status
 from domain.parties import MakeOrBuy, Tier
+from domain.stock import MoveKind
+from domain.supply import POStatus, WOStatus
 from domain.users import Role
 
 metadata = MetaData(
@@ -119,6 +122,9 @@ order_lines = Table(
     Column("unit_price", Money(), nullable=False),
     Column("requested_date", Date, nullable=True),
     Column("confirmed_date", Date, nullable=True),
+    Column("reserved_qty", Quantity(), nullable=False, default=0, server_default="0"),
+    Column("backorder_qty", Quantity(), nullable=False, default=0, server_default="0"),
+    Column("shipped_qty", Quantity(), nullable=False, default=0, server_default="0"),
     UniqueConstraint("order_id", "line_no"),
     Index(None, "product_id"),
 )
@@ -178,4 +184,86 @@ outbox = Table(
     Column("sent_at", UTCDateTime(), nullable=True),
     Column("last_error", Text, nullable=False, default=""),
     Index(None, "status", "audience", "id"),
+)
+
+
+# Stock per product and warehouse. The checks are the last line of defence: the code never oversells,
+# and if it ever tried, the database would refuse the transaction.
+stock = Table(
+    "stock",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("product_id", ForeignKey("products.id"), nullable=False),
+    Column("warehouse", String(16), nullable=False),
+    Column("on_hand", Quantity(), nullable=False),
+    Column("reserved", Quantity(), nullable=False),
+    Column("on_order", Quantity(), nullable=False),
+    Column("planned", Quantity(), nullable=False),
+    Column("low", Boolean, nullable=False),
+    UniqueConstraint("product_id", "warehouse"),
+    CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
+    CheckConstraint("reserved >= 0 AND reserved <= on_hand", name="reserved_within_on_hand"),
+)
+
+stock_moves = Table(
+    "stock_moves",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("product_id", ForeignKey("products.id"), nullable=False),
+    Column("warehouse", String(16), nullable=False),
+    Column("kind", _enum(MoveKind), nullable=False),
+    Column("on_hand_delta", Quantity(), nullable=False),
+    Column("reserved_delta", Quantity(), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("order_number", String(32), nullable=False),
+    Column("line_no", Integer, nullable=True),
+    Column("ref", String(32), nullable=False),
+    Index(None, "product_id", "warehouse", "id"),
+    Index(None, "order_number"),
+)
+
+purchase_orders = Table(
+    "purchase_orders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(32), nullable=False, unique=True),
+    Column("supplier", String(200), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("eta", Date, nullable=True),
+    Column("status", _enum(POStatus), nullable=False),
+    Index(None, "status"),
+)
+
+purchase_lines = Table(
+    "purchase_lines",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("po_id", ForeignKey("purchase_orders.id", ondelete="CASCADE"), nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("product_id", ForeignKey("products.id"), nullable=False),
+    Column("quantity", Quantity(), nullable=False),
+    Column("received", Quantity(), nullable=False),
+    UniqueConstraint("po_id", "line_no"),
+    Index(None, "product_id"),
+)
+
+work_orders = Table(
+    "work_orders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(32), nullable=False, unique=True),
+    Column("product_id", ForeignKey("products.id"), nullable=False),
+    Column("quantity", Quantity(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("order_number", String(32), nullable=False),
+    Column("line_no", Integer, nullable=True),
+    Column("due_date", Date, nullable=True),
+    Column("status", _enum(WOStatus), nullable=False),
+    Column("done", Quantity(), nullable=False),
+    Column("scrap", Quantity(), nullable=False),
+    Index(None, "order_number", "line_no"),
+    Index(None, "product_id", "status"),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,10 +14,12 @@ from adapters.sql import tables as t
 from adapters.sql.engine import READONLY
 from adapters.sql.outbox import Router, write_events
 from adapters.sql.repositories import SqlCustomers, SqlHistory, SqlOrders, SqlProducts, SqlUsers
+from adapters.sql.stock_repo import SqlStock, SqlSupply
 from domain.errors import ConcurrentUpdate
 from domain.events import Event
 from domain.orders import Order
 from domain.ports import Clock
+from domain.stock import StockItem, StockMove
 
 
 class SqlUnitOfWork:
@@ -30,6 +32,11 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> SqlUnitOfWork:
         self.session = self._session_factory()
+        # The identity map holds objects weakly: an aggregate a handler stopped referencing would vanish
+        # with its events and ledger entries. Keep every object this unit of work sees until it ends.
+        self._seen: list[object] = []
+        event.listen(self.session, "loaded_as_persistent", lambda _s, obj: self._seen.append(obj))
+        event.listen(self.session, "transient_to_pending", lambda _s, obj: self._seen.append(obj))
         if self._readonly:
             self.session.connection(execution_options={READONLY: True})
         self.orders = SqlOrders(self.session)
@@ -37,6 +44,8 @@ class SqlUnitOfWork:
         self.products = SqlProducts(self.session)
         self.users = SqlUsers(self.session)
         self.history = SqlHistory(self.session)
+        self.stock = SqlStock(self.session)
+        self.supply = SqlSupply(self.session)
         self._published = []
         return self
 
@@ -55,21 +64,30 @@ class SqlUnitOfWork:
     def publish(self, event: Event) -> None:
         self._published.append(event)
 
-    def _collect_events(self) -> list[Event]:
+    def _collect(self) -> tuple[list[Event], list[StockMove]]:
+        """Events from every aggregate this unit of work has seen, and the ledger entries of stock items."""
         events = list(self._published)
         self._published.clear()
-        for obj in list(self.session.identity_map.values()) + list(self.session.new):
-            if isinstance(obj, Order) and obj.events:
-                events.extend(obj.events)
-                obj.events = []
-        return events
+        moves: list[StockMove] = []
+        for obj in {id(o): o for o in self._seen}.values():
+            recorded = getattr(obj, "events", None)
+            if recorded:
+                events.extend(recorded)
+                recorded.clear()
+            if isinstance(obj, StockItem) and obj.moves:
+                moves.extend(obj.moves)
+                obj.moves = []
+        return events, moves
 
     def commit(self) -> None:
         try:
             self.session.flush()
-            events = self._collect_events()
+            events, moves = self._collect()
+            conn = self.session.connection()
+            if moves:
+                conn.execute(insert(t.stock_moves), [_move_row(m) for m in moves])
             if events:
-                write_events(self.session.connection(), events, self._route, self._clock.now())
+                write_events(conn, events, self._route, self._clock.now())
             self.session.commit()
         except StaleDataError:
             numbers = self._stale_numbers()
@@ -91,6 +109,10 @@ class SqlUnitOfWork:
             .returning(c.last)
         )
         return int(conn.execute(stmt).scalar_one())
+
+
+def _move_row(m: StockMove) -> dict[str, object]:
+    return {k: v for k, v in vars(m).items() if not k.startswith("_") and k != "id"}
 
 
 def uow_factory(engine: Engine, route: Router, clock: Clock) -> Callable[..., SqlUnitOfWork]:

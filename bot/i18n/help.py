@@ -35,6 +35,20 @@ HELP: dict[str, tuple[str, str, str, str]] = {
     "diff": ("diff SO-… [vA] [vB]", "diff SO-2026-000123 v1 v3", "what changed between versions", "版本差异"),
     "whoami": ("whoami", "whoami", "who I think you are", "查看我的身份和角色"),
     "lang": ("lang zh|en", "lang en", "the language I answer you in", "设置回复语言"),
+    "stock": ("stock SKU | stock low", "库存 BOLT-M8X30", "on hand, reserved, on order, available, projected, who holds it", "在库、预占、在途、可用、预计，以及占用的订单"),
+    "atp": ("atp SKU QTY", "atp BOLT-M8X30 5000", "the earliest date QTY can be promised", "最早可承诺交期"),
+    "ledger": ("ledger SKU [order SO-…]", "ledger BOLT-M8X30", "every stock movement: who, when, why, which order", "库存流水：谁、何时、为什么、哪个订单"),
+    "adjust": ("adjust SKU ±QTY REASON [override]", "adjust NUT-M8 -50 damaged in transit", "correct stock (warehouse)", "库存调整（仓库）"),
+    "count": ("count SKU QTY REASON [override]", "盘点 NUT-M8 1200 月度盘点", "record a stock count (warehouse)", "登记盘点结果（仓库）"),
+    "po": (
+        "po new SKU QTY… [supplier S] [eta DATE] | po suggest | po from-suggestions [SKU…] | po approve|cancel|show PO-… | po receive PO-… [SKU QTY]… | po list [all]",
+        "po new WASHER-M8 20000 supplier 宁波五金 eta 下周五", "purchase orders", "采购单",
+    ),
+    "receive": ("receive PO-… [SKU QTY]…", "收货 PO-2026-000001", "receive a purchase order, in part or in full (warehouse)", "采购收货，可部分收货（仓库）"),
+    "wo": (
+        "wo list [SO-…] [all] | wo show WO-… | wo release|start|done|cancel WO-… | wo report WO-… QTY [scrap N]",
+        "wo report WO-2026-000001 800 scrap 12", "work orders (production)", "工单（生产）",
+    ),
     "admin": (
         "admin grant USER ROLE | admin revoke USER ROLE | admin users [ROLE]",
         "admin grant lily sales", "manage users and roles (admin)", "管理用户和角色（管理员）",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.language import parser as p
+from bot.language import stock_parser as sp
 from bot.language.dates import DateReader
 from bot.language.errors import ParseError
 from bot.language.tokens import DateTaker, tokenize
@@ -65,6 +66,14 @@ VERBS: tuple[Verb, ...] = (
     Verb("diff", ("对比", "差异"), _simple(p.p_diff)),
     Verb("whoami", ("我是谁",), _no_args(c.WhoAmI)),
     Verb("lang", ("语言", "language"), _simple(p.p_lang)),
+    Verb("stock", ("库存",), _simple(sp.p_stock)),
+    Verb("atp", ("可承诺", "交期查询"), _simple(sp.p_atp)),
+    Verb("ledger", ("流水", "库存流水"), _simple(sp.p_ledger)),
+    Verb("adjust", ("调整", "库存调整"), _simple(sp.p_adjust)),
+    Verb("count", ("盘点",), _simple(sp.p_count)),
+    Verb("po", ("采购", "采购单"), _simple(sp.p_po)),
+    Verb("receive", ("收货", "入库"), _simple(sp.p_receive)),
+    Verb("wo", ("工单",), _simple(sp.p_wo)),
     Verb("admin", ("管理",), _simple(p.p_admin)),
 )
 

@@ -11,12 +11,40 @@ from bot.i18n.help import HELP
 from bot.language.parser import HelpRequest
 from bot.language.verbs import VERBS
 from bot.replies import orders as o
+from bot.replies import stock as s
 from bot.replies.message import Button, Message, Table
 from domain.errors import ConfirmationFailed, OrderbotError
 from domain.orders import Order
-from domain.results import DiffView, Done, OrderHistoryView, OrderPage, UsersView, UserView
+from domain.results import (
+    AtpAnswer,
+    DiffView,
+    Done,
+    LedgerView,
+    OrderHistoryView,
+    OrderPage,
+    PurchaseOrdersView,
+    PurchaseOrderView,
+    StockSummary,
+    SuggestionsView,
+    UsersView,
+    UserView,
+    WorkOrdersView,
+    WorkOrderView,
+)
 
 __all__ = ["Button", "Message", "Table", "render", "render_error", "render_event", "render_help"]
+
+
+STOCK_RENDERERS: tuple[tuple[type, Any], ...] = (
+    (StockSummary, s.stock),
+    (AtpAnswer, s.atp),
+    (LedgerView, s.ledger),
+    (SuggestionsView, s.suggestions),
+    (PurchaseOrderView, s.purchase_order),
+    (PurchaseOrdersView, s.purchase_orders),
+    (WorkOrderView, s.work_order),
+    (WorkOrdersView, s.work_orders),
+)
 
 
 def render(result: Any, t: Translator, today: date) -> Message:
@@ -36,6 +64,10 @@ def render(result: Any, t: Translator, today: date) -> Message:
         return o.users(t, result)
     if isinstance(result, HelpRequest):
         return render_help(t, result.verb)
+    for kind, show in STOCK_RENDERERS:
+        if isinstance(result, kind):
+            message: Message = show(t, result)
+            return message
     raise TypeError(f"no reply for {type(result).__name__}")
 
 

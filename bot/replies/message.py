@@ -33,9 +33,9 @@ class Message:
         out: list[str] = []
         if self.title:
             out.append(("✖ " if self.error else "") + self.title)
-        out.extend(self.lines)
         width = max((len(label) for label, _ in self.fields), default=0)
         out.extend(f"  {label.ljust(width)}  {value}" for label, value in self.fields)
+        out.extend(self.lines)
         for table in self.tables:
             out.extend(render_table(table))
         if self.buttons:

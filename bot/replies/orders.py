@@ -17,7 +17,12 @@ PUBLIC_RESULTS = {"order_created", "order_confirmed", "order_moved", "order_ship
 
 
 def done(t: Translator, result: Done) -> Message:
-    msg = Message(title=t(result.code, **result.params), public=result.code in PUBLIC_RESULTS)
+    params = {k: v for k, v in result.params.items() if k not in ("short", "work_orders")}
+    msg = Message(title=t(result.code, **params), public=result.code in PUBLIC_RESULTS)
+    for line_no, sku, qty in result.params.get("short", []):
+        msg.lines.append(t("line_short", line=line_no, sku=sku, qty=qty))
+    if result.params.get("work_orders"):
+        msg.lines.append(t("work_orders_planned", numbers=", ".join(result.params["work_orders"])))
     if result.order is not None and result.code not in ("nothing_changed",):
         msg.fields = _summary(t, result.order)
         msg.buttons = next_actions(t, result.order)

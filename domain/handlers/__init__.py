@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from domain import commands as c
-from domain.handlers import admin, orders, queries
+from domain.handlers import admin, orders, queries, stock, supply
 
 Handler = Callable[[Any, Any, Any], Any]
 
@@ -35,4 +35,21 @@ HANDLERS: dict[type, Handler] = {
     c.OrderHistory: queries.order_history,
     c.DiffOrder: queries.diff_order,
     c.WhoAmI: queries.whoami,
+    c.StockView: stock.stock_view,
+    c.StockLowList: stock.low_stock,
+    c.AvailableToPromise: stock.available_to_promise_query,
+    c.StockLedger: stock.ledger,
+    c.AdjustStock: stock.adjust_stock,
+    c.PurchaseSuggestions: stock.purchase_suggestions,
+    c.CreatePurchaseOrder: supply.create_purchase_order,
+    c.PurchaseFromSuggestions: supply.purchase_from_suggestions,
+    c.ApprovePurchaseOrder: supply.approve_purchase_order,
+    c.ReceivePurchaseOrder: supply.receive_purchase_order,
+    c.CancelPurchaseOrder: supply.cancel_purchase_order,
+    c.ShowPurchaseOrder: supply.show_purchase_order,
+    c.ListPurchaseOrders: supply.list_purchase_orders,
+    c.ShowWorkOrder: supply.show_work_order,
+    c.ListWorkOrders: supply.list_work_orders,
+    c.MoveWorkOrder: supply.move_work_order,
+    c.ReportWorkOrder: supply.report_work_order,
 }

@@ -5,15 +5,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 from domain import commands as c
-from domain.checks import confirmation_problems, confirmed_dates
+from domain.checks import confirmation_problems
 from domain.errors import ConfirmationFailed, IllegalTransition, InvalidInput, NotFound
 from domain.events import OrderCreated, OrderUpdated
+from domain.handlers import fulfilment
 from domain.handlers.common import load_order, record, resolve_due
 from domain.lifecycle import Status
 from domain.orders import Order, number_for
 from domain.ports import Context, UnitOfWork
 from domain.results import Done
 from domain.users import require
+
+# Statuses whose orders hold stock and receive it for their backorders.
+ALLOCATING = (Status.confirmed, Status.in_production, Status.ready)
 
 
 def _add_lines(uow: UnitOfWork, order: Order, lines: tuple[c.LineInput, ...], ctx: Context) -> None:
@@ -121,9 +125,15 @@ def confirm_order(cmd: c.ConfirmOrder, uow: UnitOfWork, ctx: Context) -> Done:
     problems = confirmation_problems(order, ctx.today, ctx.policy, open_elsewhere)
     if problems:
         raise ConfirmationFailed(order.number, problems)
-    order.confirm(ctx.user.name, ctx.now, confirmed_dates(order))
+    order.confirm(ctx.user.name, ctx.now, fulfilment.promise(uow, order, ctx))
+    work_orders = fulfilment.reserve(uow, order, ctx)
     record(uow, order, ctx, "confirm")
-    return Done("order_confirmed", {"number": order.number}, order)
+    short = [(ln.line_no, ln.product.sku, ln.backorder_qty) for ln in order.lines if ln.backorder_qty > 0]
+    return Done(
+        "order_confirmed",
+        {"number": order.number, "short": short, "work_orders": [w.number for w in work_orders]},
+        order,
+    )
 
 
 def hold_order(cmd: c.HoldOrder, uow: UnitOfWork, ctx: Context) -> Done:
@@ -138,6 +148,8 @@ def resume_order(cmd: c.ResumeOrder, uow: UnitOfWork, ctx: Context) -> Done:
     require(ctx.user, "resume")
     order = load_order(uow, cmd.number)
     order.resume(ctx.user.name, ctx.now)
+    if order.status in ALLOCATING:
+        fulfilment.catch_up(uow, order, ctx)
     record(uow, order, ctx, "resume")
     return Done("order_moved", {"number": order.number, "status": order.status.value}, order)
 
@@ -166,6 +178,7 @@ def ship_order(cmd: c.ShipOrder, uow: UnitOfWork, ctx: Context) -> Done:
     require(ctx.user, "shipped")
     order = load_order(uow, cmd.number)
     order.ship(ctx.user.name, ctx.now, cmd.carrier, cmd.tracking)
+    fulfilment.ship(uow, order, ctx)
     record(uow, order, ctx, "ship", detail=f"{order.carrier} {order.tracking}")
     return Done("order_shipped", {"number": order.number, "carrier": order.carrier, "tracking": order.tracking}, order)
 
@@ -183,6 +196,9 @@ def cancel_order(cmd: c.CancelOrder, uow: UnitOfWork, ctx: Context) -> Done:
     if not cmd.reason.strip():
         raise InvalidInput("reason_required")
     order = load_order(uow, cmd.number)
+    had_stock = order.status not in (Status.draft, Status.pending_confirmation)
     order.cancel(ctx.user.name, ctx.now, cmd.reason)
+    if had_stock:
+        fulfilment.release(uow, order, ctx)
     record(uow, order, ctx, "cancel", reason=cmd.reason)
     return Done("order_moved", {"number": order.number, "status": order.status.value}, order)

@@ -36,9 +36,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
     )
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_audit_log_subject_id"), ["subject", "id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_audit_log_subject_id"), ["subject", "id"], unique=False)
 
     op.create_table(
         "customers",
@@ -47,9 +45,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column(
             "tier",
-            sa.Enum(
-                "normal", "key", "strategic", name="tier", native_enum=False, length=24
-            ),
+            sa.Enum("normal", "key", "strategic", name="tier", native_enum=False, length=24),
             nullable=False,
         ),
         sa.Column("credit_limit", sa.BigInteger(), nullable=True),
@@ -208,9 +204,7 @@ def upgrade() -> None:
             ["customer_id", "status"],
             unique=False,
         )
-        batch_op.create_index(
-            batch_op.f("ix_orders_owner_status"), ["owner", "status"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_orders_owner_status"), ["owner", "status"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_orders_status_due_date"),
             ["status", "due_date"],
@@ -239,14 +233,10 @@ def upgrade() -> None:
             name=op.f("fk_order_lines_product_id_products"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_order_lines")),
-        sa.UniqueConstraint(
-            "order_id", "line_no", name=op.f("uq_order_lines_order_id_line_no")
-        ),
+        sa.UniqueConstraint("order_id", "line_no", name=op.f("uq_order_lines_order_id_line_no")),
     )
     with op.batch_alter_table("order_lines", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_order_lines_product_id"), ["product_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_order_lines_product_id"), ["product_id"], unique=False)
 
     # ### end Alembic commands ###
 

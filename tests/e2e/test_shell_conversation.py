@@ -14,7 +14,10 @@ from tests.integration.seed import seed
 ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = """\
-# a salesperson enters and confirms an order; the floor takes it to the customer
+# the warehouse counts what is on the shelf; a salesperson enters and confirms an order; the floor ships it
+/as liu
+count BOLT-M8X30 5000 opening balance
+count NUT-M8 5000 opening balance
 /as lily
 new CUST-001 BOLT-M8X30 1000 @0.12 NUT-M8 1000 due 下周五 po PO-7781
 confirm SO-2026-000001

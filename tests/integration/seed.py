@@ -5,8 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.bootstrap import Desk
+from domain.commands import AdjustStock
 from domain.parties import Customer, MakeOrBuy, Product, Tier
-from domain.users import Role, User
+from domain.users import Front, Role, User
 
 USERS = {
     "lily": Role.sales,
@@ -18,7 +19,8 @@ USERS = {
 }
 
 
-def seed(desk: Desk) -> None:
+def seed(desk: Desk, opening_stock: int = 100_000) -> None:
+    """Master data, and (unless 0) an opening count of every product by the warehouse."""
     with desk.uow() as uow:
         uow.customers.add(Customer("CUST-001", "华东机械有限公司", Tier.key, Decimal("100000"), "NET30", "zh"))
         uow.customers.add(Customer("CUST-002", "Acme Tools Ltd", Tier.normal, Decimal("500"), "NET60", "en"))
@@ -31,3 +33,7 @@ def seed(desk: Desk) -> None:
             # wang reads Chinese (the configured default); the others chose English with `lang en`
             uow.users.add(User(name, roles={role}, language=None if name == "wang" else "en"))
         uow.commit()
+    if opening_stock:
+        ctx = desk.context(Front.shell, "liu")
+        for sku in ("BOLT-M8X30", "NUT-M8", "WASHER-M8"):
+            desk.bus.handle(AdjustStock(sku, "opening balance", counted=Decimal(opening_stock)), ctx)

@@ -1,0 +1,188 @@
+"""Repositories for stock, the ledger, purchase orders and work orders."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, selectinload
+
+from adapters.sql import tables as t
+from domain.lifecycle import Status
+from domain.orders import Order, OrderLine
+from domain.ports import Holder
+from domain.stock import MAIN, StockItem, StockMove
+from domain.supply import POStatus, PurchaseLine, PurchaseOrder, WorkOrder, WOStatus
+
+# Orders whose backorders receive new stock; a held order waits until it is resumed.
+ALLOCATING = (Status.confirmed, Status.in_production, Status.ready)
+HOLDING = (*ALLOCATING, Status.on_hold)
+
+
+class SqlStock:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def lock(self, product_ids: Sequence[int], warehouse: str = MAIN) -> dict[int, StockItem]:
+        """The stock rows of these products, created if missing and locked for this transaction.
+
+        Rows are locked in product order so two transactions never wait on each other in a circle.
+        On SQLite the whole write transaction already holds the database's write lock (BEGIN IMMEDIATE).
+        """
+        ids = sorted(set(product_ids))
+        if not ids:
+            return {}
+        conn = self.session.connection()
+        dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+        rows = [
+            {"product_id": i, "warehouse": warehouse, "on_hand": 0, "reserved": 0, "on_order": 0, "planned": 0,
+             "low": False}
+            for i in ids
+        ]  # fmt: skip
+        conn.execute(
+            dialect_insert(t.stock).values(rows).on_conflict_do_nothing(index_elements=["product_id", "warehouse"])
+        )
+        stmt = (
+            select(StockItem)
+            .where(t.stock.c.product_id.in_(ids), t.stock.c.warehouse == warehouse)
+            .order_by(t.stock.c.product_id)
+            .with_for_update(of=t.stock)
+            .execution_options(populate_existing=True)
+        )
+        return {item.product_id: item for item in self.session.scalars(stmt) if item.product_id is not None}
+
+    def get(self, product_id: int, warehouse: str = MAIN) -> StockItem | None:
+        stmt = select(StockItem).where(t.stock.c.product_id == product_id, t.stock.c.warehouse == warehouse)
+        return self.session.scalars(stmt).one_or_none()
+
+    def low(self) -> Sequence[StockItem]:
+        stmt = select(StockItem).where(t.stock.c.low.is_(True)).order_by(t.stock.c.product_id)
+        return self.session.scalars(stmt).all()
+
+    def moves(self, product_id: int, limit: int = 50, order_number: str | None = None) -> Sequence[StockMove]:
+        c = t.stock_moves.c
+        stmt = select(*[c[k] for k in _MOVE_FIELDS]).where(c.product_id == product_id)
+        if order_number:
+            stmt = stmt.where(c.order_number == order_number)
+        rows = self.session.execute(stmt.order_by(c.id.desc()).limit(limit)).all()
+        return [StockMove(**dict(zip(_MOVE_FIELDS, r, strict=True))) for r in reversed(rows)]
+
+    def ledger_totals(self, product_id: int, warehouse: str = MAIN) -> tuple[Decimal, Decimal]:
+        c = t.stock_moves.c
+        stmt = select(func.coalesce(func.sum(c.on_hand_delta), 0), func.coalesce(func.sum(c.reserved_delta), 0)).where(
+            c.product_id == product_id, c.warehouse == warehouse
+        )
+        on_hand, reserved = self.session.execute(stmt).one()
+        return Decimal(on_hand), Decimal(reserved)
+
+    def holders(self, product_id: int) -> Sequence[Holder]:
+        """Open order lines holding or waiting for this product, earliest due first."""
+        o, ln, cu = t.orders.c, t.order_lines.c, t.customers.c
+        stmt = (
+            select(o.number, cu.code, cu.tier, o.status, o.due_date, ln.line_no, ln.reserved_qty, ln.backorder_qty)
+            .select_from(t.order_lines.join(t.orders).join(t.customers))
+            .where(ln.product_id == product_id, o.status.in_(HOLDING), (ln.reserved_qty > 0) | (ln.backorder_qty > 0))
+            .order_by(o.due_date, o.id)
+            .limit(200)
+        )
+        return [Holder(*row) for row in self.session.execute(stmt)]
+
+    def waiting_orders(self, product_id: int) -> Sequence[Order]:
+        """Orders with a backorder for this product that new stock should go to (with all their lines)."""
+        o, ln = t.orders.c, t.order_lines.c
+        ids = select(ln.order_id).where(ln.product_id == product_id, ln.backorder_qty > 0)
+        stmt = select(Order).where(o.id.in_(ids), o.status.in_(ALLOCATING)).options(selectinload(Order.lines))  # type: ignore[arg-type]
+        return self.session.scalars(stmt).unique().all()
+
+    def holding_orders(self, product_id: int) -> Sequence[Order]:
+        o, ln = t.orders.c, t.order_lines.c
+        ids = select(ln.order_id).where(ln.product_id == product_id, ln.reserved_qty > 0)
+        stmt = select(Order).where(o.id.in_(ids), o.status.in_(HOLDING)).options(selectinload(Order.lines))  # type: ignore[arg-type]
+        return self.session.scalars(stmt).unique().all()
+
+    def short_product_ids(self) -> list[int]:
+        """Products that are below safety stock or that open orders are waiting for."""
+        o, ln = t.orders.c, t.order_lines.c
+        waiting = (
+            select(ln.product_id)
+            .select_from(t.order_lines.join(t.orders))
+            .where(ln.backorder_qty > 0, o.status.in_(HOLDING))
+            .distinct()
+        )
+        low = select(t.stock.c.product_id).where(t.stock.c.low.is_(True))
+        return sorted({*self.session.scalars(waiting), *self.session.scalars(low)})
+
+    def waiting_qty(self, product_id: int) -> Decimal:
+        o, ln = t.orders.c, t.order_lines.c
+        stmt = (
+            select(func.coalesce(func.sum(ln.backorder_qty), 0))
+            .select_from(t.order_lines.join(t.orders))
+            .where(ln.product_id == product_id, o.status.in_(HOLDING))
+        )
+        return Decimal(self.session.execute(stmt).scalar_one())
+
+
+_MOVE_FIELDS = (
+    "product_id", "warehouse", "kind", "on_hand_delta", "reserved_delta", "at", "actor", "reason", "order_number",
+    "line_no", "ref", "id",
+)  # fmt: skip
+
+
+class SqlSupply:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add_po(self, po: PurchaseOrder) -> None:
+        self.session.add(po)
+
+    def po(self, number: str) -> PurchaseOrder | None:
+        return self.session.scalars(select(PurchaseOrder).where(t.purchase_orders.c.number == number)).one_or_none()
+
+    def pos(self, open_only: bool = True, limit: int = 30) -> Sequence[PurchaseOrder]:
+        stmt = select(PurchaseOrder).order_by(t.purchase_orders.c.id.desc()).limit(limit)
+        if open_only:
+            stmt = stmt.where(t.purchase_orders.c.status.in_(_OPEN_PO))
+        return self.session.scalars(stmt).all()
+
+    def add_wo(self, wo: WorkOrder) -> None:
+        self.session.add(wo)
+
+    def wo(self, number: str) -> WorkOrder | None:
+        return self.session.scalars(select(WorkOrder).where(t.work_orders.c.number == number)).one_or_none()
+
+    def wos(self, open_only: bool = True, order_number: str | None = None, limit: int = 30) -> Sequence[WorkOrder]:
+        c = t.work_orders.c
+        stmt = select(WorkOrder).order_by(c.id.desc()).limit(limit)
+        if open_only:
+            stmt = stmt.where(c.status.in_(_OPEN_WO))
+        if order_number:
+            stmt = stmt.where(c.order_number == order_number)
+        return self.session.scalars(stmt).all()
+
+    def incoming(self, product_id: int) -> list[tuple[date | None, Decimal]]:
+        """Supply on its way: open purchase lines by ETA, open work orders by due date."""
+        po, pl, wo = t.purchase_orders.c, t.purchase_lines.c, t.work_orders.c
+        # quantities are subtracted here, in Python: SQL arithmetic would bypass the column type's scaling
+        bought = self.session.execute(
+            select(po.eta, pl.quantity, pl.received)
+            .select_from(t.purchase_lines.join(t.purchase_orders))
+            .where(pl.product_id == product_id, po.status.in_((POStatus.approved, POStatus.partially_received)))
+        ).all()
+        made = self.session.execute(
+            select(wo.due_date, wo.quantity, wo.done, wo.scrap).where(
+                wo.product_id == product_id, wo.status.in_(_OPEN_WO)
+            )
+        ).all()
+        out = [(when, q - got) for when, q, got in bought]
+        out += [(when, q - done - scrap) for when, q, done, scrap in made]
+        return [(when, left) for when, left in out if left > 0]
+
+
+_OPEN_PO = (POStatus.draft, POStatus.approved, POStatus.partially_received)
+_OPEN_WO = (WOStatus.planned, WOStatus.released, WOStatus.in_progress)
+
+__all__ = ["OrderLine", "PurchaseLine", "SqlStock", "SqlSupply"]

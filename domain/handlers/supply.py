@@ -1,0 +1,181 @@
+"""Purchase orders and work orders: the supply that fills backorders and keeps stock above safety."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from domain import commands as c
+from domain.errors import InvalidInput, NotFound
+from domain.events import OrderStockComplete, PurchaseOrderReceived, WorkOrderDone
+from domain.handlers.stock import product, settle, suggestions, who
+from domain.history import AuditEntry
+from domain.money import plain
+from domain.ports import Context, UnitOfWork
+from domain.results import Done, PurchaseOrdersView, PurchaseOrderView, WorkOrdersView, WorkOrderView
+from domain.supply import POStatus, PurchaseOrder, WorkOrder, WOStatus
+from domain.users import require
+
+
+def _number(uow: UnitOfWork, prefix: str, ctx: Context) -> str:
+    year = ctx.today.year
+    return f"{prefix}-{year}-{uow.next_number(f'{prefix}-{year}'):06d}"
+
+
+def _audit(uow: UnitOfWork, ctx: Context, action: str, subject: str, detail: str = "") -> None:
+    uow.history.audit(AuditEntry(ctx.now, ctx.user.name, ctx.front.value, action, subject, detail=detail))
+
+
+def _po(uow: UnitOfWork, number: str) -> PurchaseOrder:
+    found = uow.supply.po(number.strip().upper())
+    if found is None:
+        raise NotFound("purchase_order", number)
+    return found
+
+
+def _wo(uow: UnitOfWork, number: str) -> WorkOrder:
+    found = uow.supply.wo(number.strip().upper())
+    if found is None:
+        raise NotFound("work_order", number)
+    return found
+
+
+def _new_po(uow: UnitOfWork, ctx: Context, lines: list[tuple[str, Decimal]], supplier: str, eta: object) -> Done:
+    if not lines:
+        raise InvalidInput("po_no_lines", number="-")
+    po = PurchaseOrder(_number(uow, "PO", ctx), supplier.strip(), ctx.now, ctx.user.name, eta)  # type: ignore[arg-type]
+    for sku, qty in lines:
+        po.add_line(product(uow, sku), qty)
+    uow.supply.add_po(po)
+    _audit(uow, ctx, "po_create", po.number, ", ".join(f"{s} {plain(q)}" for s, q in lines))
+    return Done("po_created", {"number": po.number, "lines": len(po.lines)})
+
+
+def create_purchase_order(cmd: c.CreatePurchaseOrder, uow: UnitOfWork, ctx: Context) -> Done:
+    require(ctx.user, "purchase")
+    return _new_po(uow, ctx, list(cmd.lines), cmd.supplier, cmd.eta)
+
+
+def purchase_from_suggestions(cmd: c.PurchaseFromSuggestions, uow: UnitOfWork, ctx: Context) -> Done:
+    require(ctx.user, "purchase")
+    wanted = {s.upper() for s in cmd.skus}
+    picked = [(s.product.sku, s.quantity) for s in suggestions(uow, ctx) if not wanted or s.product.sku in wanted]
+    if not picked:
+        raise InvalidInput("no_suggestions")
+    return _new_po(uow, ctx, picked, cmd.supplier, cmd.eta)
+
+
+def approve_purchase_order(cmd: c.ApprovePurchaseOrder, uow: UnitOfWork, ctx: Context) -> Done:
+    """Approved means ordered from the supplier: the quantities count as on order (in transit) from now."""
+    require(ctx.user, "approve_purchase")
+    po = _po(uow, cmd.number)
+    po.approve()
+    stock = uow.stock.lock([ln.product.id for ln in po.lines if ln.product.id is not None])
+    for ln in po.lines:
+        assert ln.product.id is not None
+        stock[ln.product.id].on_order += ln.quantity
+    _audit(uow, ctx, "po_approve", po.number)
+    settle(uow, stock.values(), ctx)
+    return Done("po_approved", {"number": po.number})
+
+
+def receive_purchase_order(cmd: c.ReceivePurchaseOrder, uow: UnitOfWork, ctx: Context) -> Done:
+    require(ctx.user, "receive")
+    po = _po(uow, cmd.number)
+    todo = [(po.line_for(product(uow, sku).sku), qty) for sku, qty in cmd.lines] or [
+        (ln, ln.open_qty) for ln in po.lines if ln.open_qty > 0
+    ]
+    if not todo:
+        raise InvalidInput("po_nothing_open", number=po.number)
+    stock = uow.stock.lock([ln.product.id for ln, _ in todo if ln.product.id is not None])
+    for ln, qty in todo:
+        po.receive(ln, qty)
+        assert ln.product.id is not None
+        stock[ln.product.id].receive(qty, who(ctx, f"received on {po.number}"), po.number)
+    _audit(uow, ctx, "po_receive", po.number, ", ".join(f"{ln.product.sku} {plain(q)}" for ln, q in todo))
+    settle(uow, stock.values(), ctx, f"received on {po.number}")
+    received = tuple((ln.product.sku, plain(q)) for ln, q in todo)
+    po.events.append(
+        PurchaseOrderReceived(po.number, po.supplier, received, po.status is POStatus.received, ctx.user.name)
+    )
+    return Done("po_received", {"number": po.number, "po_status": po.status.value})
+
+
+def cancel_purchase_order(cmd: c.CancelPurchaseOrder, uow: UnitOfWork, ctx: Context) -> Done:
+    require(ctx.user, "approve_purchase")
+    po = _po(uow, cmd.number)
+    was_approved = po.status is POStatus.approved
+    po.cancel()
+    if was_approved:
+        stock = uow.stock.lock([ln.product.id for ln in po.lines if ln.product.id is not None])
+        for ln in po.lines:
+            assert ln.product.id is not None
+            item = stock[ln.product.id]
+            item.on_order = max(Decimal(0), item.on_order - ln.open_qty)
+        settle(uow, stock.values(), ctx)
+    _audit(uow, ctx, "po_cancel", po.number)
+    return Done("po_cancelled", {"number": po.number})
+
+
+def show_purchase_order(q: c.ShowPurchaseOrder, uow: UnitOfWork, ctx: Context) -> PurchaseOrderView:
+    return PurchaseOrderView(_po(uow, q.number))
+
+
+def list_purchase_orders(q: c.ListPurchaseOrders, uow: UnitOfWork, ctx: Context) -> PurchaseOrdersView:
+    return PurchaseOrdersView(list(uow.supply.pos(open_only=not q.all)))
+
+
+# -- work orders -------------------------------------------------------------------------------
+def show_work_order(q: c.ShowWorkOrder, uow: UnitOfWork, ctx: Context) -> WorkOrderView:
+    return WorkOrderView(_wo(uow, q.number))
+
+
+def list_work_orders(q: c.ListWorkOrders, uow: UnitOfWork, ctx: Context) -> WorkOrdersView:
+    return WorkOrdersView(list(uow.supply.wos(open_only=not q.all, order_number=q.order_number)))
+
+
+def move_work_order(cmd: c.MoveWorkOrder, uow: UnitOfWork, ctx: Context) -> Done:
+    require(ctx.user, "work_orders")
+    wo = _wo(uow, cmd.number)
+    try:
+        target = WOStatus(cmd.target)
+    except ValueError:
+        raise InvalidInput("unknown_status", status=cmd.target, allowed=", ".join(s.value for s in WOStatus)) from None
+    before = wo.remaining
+    wo.move(target)
+    if wo.remaining != before:  # done early or cancelled: what was still to come is no longer planned
+        assert wo.product.id is not None
+        item = uow.stock.lock([wo.product.id])[wo.product.id]
+        item.planned = max(Decimal(0), item.planned - (before - wo.remaining))
+        settle(uow, [item], ctx)
+    if target is WOStatus.done:
+        wo.events.append(WorkOrderDone(wo.number, wo.product.sku, wo.done, wo.scrap, wo.order_number, ctx.user.name))
+    _audit(uow, ctx, f"wo_{target.value}", wo.number)
+    return Done("wo_moved", {"number": wo.number, "wo_status": wo.status.value})
+
+
+def report_work_order(cmd: c.ReportWorkOrder, uow: UnitOfWork, ctx: Context) -> Done:
+    """Good units go into stock, reserved for the work order's own order line first."""
+    require(ctx.user, "work_orders")
+    wo = _wo(uow, cmd.number)
+    assert wo.product.id is not None
+    item = uow.stock.lock([wo.product.id])[wo.product.id]
+    before = wo.remaining
+    wo.report(cmd.good, cmd.scrap)
+    item.planned = max(Decimal(0), item.planned - (before - wo.remaining))
+    for_line = Decimal(0)
+    order = uow.orders.get(wo.order_number) if wo.order_number else None
+    line = next((ln for ln in order.lines if ln.line_no == wo.line_no), None) if order else None
+    if order is not None and line is not None and order.is_open:
+        for_line = min(cmd.good, line.backorder_qty)
+        line.reserved_qty += for_line
+        line.backorder_qty -= for_line
+        if for_line > 0 and all(ln.backorder_qty <= 0 for ln in order.lines):
+            order.events.append(OrderStockComplete(order.number, order.customer.code, ctx.user.name))
+    if cmd.good > 0:
+        item.produce(cmd.good, for_line, who(ctx, f"output of {wo.number}"), wo.number, wo.order_number, wo.line_no)
+    if wo.remaining <= 0 and wo.status is WOStatus.in_progress:
+        wo.move(WOStatus.done)
+        wo.events.append(WorkOrderDone(wo.number, wo.product.sku, wo.done, wo.scrap, wo.order_number, ctx.user.name))
+    _audit(uow, ctx, "wo_report", wo.number, f"good {plain(cmd.good)} scrap {plain(cmd.scrap)}")
+    settle(uow, [item], ctx, f"output of {wo.number}")
+    return Done("wo_reported", {"number": wo.number, "done": wo.done, "scrap": wo.scrap, "wo_status": wo.status.value})
