@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.checks import OrderPolicy
 from domain.errors import OrderbotError
+from domain.ports import StockPolicy
 
 DEFAULT_DB = "sqlite:///var/orderbot.db"
 LANGUAGES = ("zh", "en")
@@ -35,6 +36,7 @@ class Settings:
     shell_user: str = "admin"
     demo_when_empty: bool = True
     policy: OrderPolicy = OrderPolicy()
+    stock: StockPolicy = StockPolicy()
     # event kind (or "*") -> audiences such as "channel:orders"; the shell prints every channel
     routes: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: {"*": ("channel:orders",)})
     source: str = "defaults"
@@ -48,6 +50,7 @@ _KNOWN = {
     "orderbot": {"timezone", "language", "admins", "database_url", "demo_when_empty"},
     "policy": {"max_discount_pct", "require_po_ref"},
     "shell": {"user"},
+    "stock": {"reorder_factor"},
     "routes": None,  # free keys: event kinds
 }
 
@@ -76,6 +79,9 @@ def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, 
         policy=OrderPolicy(
             max_discount_pct=_decimal(policy.get("max_discount_pct", "15"), "policy.max_discount_pct"),
             require_po_ref=bool(policy.get("require_po_ref", False)),
+        ),
+        stock=StockPolicy(
+            reorder_factor=_decimal(data.get("stock", {}).get("reorder_factor", "2"), "stock.reorder_factor")
         ),
         routes={k: tuple(v) for k, v in data.get("routes", {"*": ["channel:orders"]}).items()},
         source=str(chosen) if chosen.exists() else "defaults",
@@ -109,6 +115,8 @@ def _validate(s: Settings) -> None:
         raise ConfigError(f"unknown timezone {s.timezone!r}") from None
     if s.language not in LANGUAGES:
         raise ConfigError(f"language must be one of {', '.join(LANGUAGES)}, not {s.language!r}")
+    if s.stock.reorder_factor < 1:
+        raise ConfigError("stock.reorder_factor must be at least 1")
     if not Decimal(0) <= s.policy.max_discount_pct <= Decimal(100):
         raise ConfigError("policy.max_discount_pct must be between 0 and 100")
     for kind, audiences in s.routes.items():

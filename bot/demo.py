@@ -48,6 +48,7 @@ from bot.demo_data import (
     TRADES,
     USERS,
 )
+from bot.demo_stock import load_stock
 from domain.checks import confirmed_dates
 from domain.history import AuditEntry
 from domain.lifecycle import Status
@@ -387,4 +388,5 @@ def _load_orders(
             counts.update(o.status for o, _ in built)
             numbers += [o.number for o, _ in (built[0], built[-1])]
             bar.update(len(built))
+        load_stock(conn, rng, products, desk.clock.now())
     return lines, counts, (min(numbers), max(numbers)) if numbers else ("", "")

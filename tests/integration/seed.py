@@ -24,6 +24,7 @@ def seed(desk: Desk, opening_stock: int = 100_000) -> None:
     with desk.uow() as uow:
         uow.customers.add(Customer("CUST-001", "华东机械有限公司", Tier.key, Decimal("100000"), "NET30", "zh"))
         uow.customers.add(Customer("CUST-002", "Acme Tools Ltd", Tier.normal, Decimal("500"), "NET60", "en"))
+        uow.customers.add(Customer("CUST-003", "中车配套件集团", Tier.strategic, None, "NET60", "zh"))
         uow.products.add(
             Product("BOLT-M8X30", "六角螺栓 M8x30", "pcs", Decimal("0.12"), Decimal("0.07"), make_or_buy=MakeOrBuy.make)
         )
