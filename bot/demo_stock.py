@@ -37,7 +37,7 @@ def load_stock(conn: Connection, rng: random.Random, products: list[Product], no
     moves: list[dict[str, Any]] = []
     stock_rows = []
     for p in products:
-        held = Decimal(reserved.get(p.id, 0))
+        held = reserved.get(p.id or 0, Decimal(0))
         safety = p.safety_stock
         # one product in ten sits below its safety stock so `stock low` and the suggestions have something
         free = safety * Decimal(rng.choice((0, 0.3, 0.6))) if rng.random() < 0.1 else safety * rng.randint(1, 4)

@@ -221,9 +221,7 @@ def test_fixed_phrases_never_reach_dateparser(monkeypatch: pytest.MonkeyPatch) -
         (date(2026, 12, 31), "下个工作日", date(2027, 1, 1)),
     ],
 )
-def test_rolls_over_months_and_years(
-    reader: DateReader, today: date, phrase: str, expected: date
-) -> None:
+def test_rolls_over_months_and_years(reader: DateReader, today: date, phrase: str, expected: date) -> None:
     assert reader.read(phrase, today) == expected
 
 
@@ -316,6 +314,7 @@ def test_shift_past_the_calendar_is_not_understood() -> None:
 
 # ---------------------------------------------------------------- refusals
 
+
 @pytest.mark.parametrize(
     "phrase",
     [
@@ -361,6 +360,7 @@ def test_next_month_day_that_does_not_exist(reader: DateReader) -> None:
 
 # ---------------------------------------------------------------- today() and set-up
 
+
 @pytest.mark.parametrize(
     ("now", "expected"),
     [
@@ -387,6 +387,7 @@ def test_bad_configuration_fails_at_start_up() -> None:
 
 
 # ---------------------------------------------------------------- numerals
+
 
 @pytest.mark.parametrize(
     ("text", "value"),
@@ -418,9 +419,7 @@ def test_parse_number_refuses_malformed(text: str) -> None:
 # ---------------------------------------------------------------- properties
 
 # Characters the rules react to, so random text also reaches the regex paths, not only junk.
-DATEISH = st.text(
-    alphabet=st.sampled_from(list("0123456789-/+.号日月周下本这个天后提前推迟年dwm "))
-)
+DATEISH = st.text(alphabet=st.sampled_from(list("0123456789-/+.号日月周下本这个天后提前推迟年dwm ")))
 
 
 @settings(max_examples=300, deadline=None)
