@@ -38,6 +38,13 @@ class SqlOrders:
         stmt = select(Order).where(t.orders.c.number == number).options(selectinload(Order.lines))  # type: ignore[arg-type]
         return self.session.scalars(stmt).unique().one_or_none()
 
+    def refresh_lines(self, order: Order) -> None:
+        """Re-read the order's lines after stock rows were locked: another transaction may have moved
+        their reservations (a receipt filling a backorder) between our first read and the lock."""
+        if order.id is not None:
+            stmt = select(OrderLine).where(t.order_lines.c.order_id == order.id)
+            self.session.scalars(stmt.execution_options(populate_existing=True)).all()
+
     def _filtered(self, stmt: Select[tuple[Order]], flt: OrderFilter) -> Select[tuple[Order]]:
         c = t.orders.c
         if flt.customer_id is not None:

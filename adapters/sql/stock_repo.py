@@ -139,8 +139,16 @@ class SqlSupply:
     def add_po(self, po: PurchaseOrder) -> None:
         self.session.add(po)
 
-    def po(self, number: str) -> PurchaseOrder | None:
-        return self.session.scalars(select(PurchaseOrder).where(t.purchase_orders.c.number == number)).one_or_none()
+    def po(self, number: str, lock: bool = False) -> PurchaseOrder | None:
+        """With ``lock``: re-read and lock the row (callers lock stock rows first, always in that order)."""
+        stmt = select(PurchaseOrder).where(t.purchase_orders.c.number == number)
+        if lock:
+            stmt = stmt.with_for_update(of=t.purchase_orders).execution_options(populate_existing=True)
+        po = self.session.scalars(stmt).one_or_none()
+        if po is not None and lock:
+            lines = select(PurchaseLine).where(t.purchase_lines.c.po_id == po.id)
+            self.session.scalars(lines.execution_options(populate_existing=True)).all()
+        return po
 
     def pos(self, open_only: bool = True, limit: int = 30) -> Sequence[PurchaseOrder]:
         stmt = select(PurchaseOrder).order_by(t.purchase_orders.c.id.desc()).limit(limit)
@@ -151,8 +159,11 @@ class SqlSupply:
     def add_wo(self, wo: WorkOrder) -> None:
         self.session.add(wo)
 
-    def wo(self, number: str) -> WorkOrder | None:
-        return self.session.scalars(select(WorkOrder).where(t.work_orders.c.number == number)).one_or_none()
+    def wo(self, number: str, lock: bool = False) -> WorkOrder | None:
+        stmt = select(WorkOrder).where(t.work_orders.c.number == number)
+        if lock:
+            stmt = stmt.with_for_update(of=t.work_orders).execution_options(populate_existing=True)
+        return self.session.scalars(stmt).one_or_none()
 
     def wos(self, open_only: bool = True, order_number: str | None = None, limit: int = 30) -> Sequence[WorkOrder]:
         c = t.work_orders.c

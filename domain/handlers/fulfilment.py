@@ -16,7 +16,10 @@ from domain.supply import WorkOrder, WOStatus
 
 
 def lock_for(uow: UnitOfWork, order: Order) -> dict[int, StockItem]:
-    return uow.stock.lock([ln.product.id for ln in order.lines if ln.product.id is not None])
+    """Lock the order's stock rows, then re-read its lines: what they hold may have moved meanwhile."""
+    stock = uow.stock.lock([ln.product.id for ln in order.lines if ln.product.id is not None])
+    uow.orders.refresh_lines(order)
+    return stock
 
 
 def promised_dates(uow: UnitOfWork, order: Order, stock: dict[int, StockItem], today: date) -> dict[int, date]:
@@ -70,8 +73,9 @@ def release(uow: UnitOfWork, order: Order, ctx: Context) -> None:
     """A cancelled order gives its stock back (to whoever waits for it) and its unstarted work orders stop."""
     stock = lock_for(uow, order)
     release_order(order, stock, who(ctx, "order cancelled"))
-    for wo in uow.supply.wos(open_only=True, order_number=order.number, limit=1000):
-        if wo.status in (WOStatus.planned, WOStatus.released):
+    for found in uow.supply.wos(open_only=True, order_number=order.number, limit=1000):
+        wo = uow.supply.wo(found.number, lock=True)
+        if wo is not None and wo.status in (WOStatus.planned, WOStatus.released):
             assert wo.product.id is not None
             item = stock.get(wo.product.id) or uow.stock.lock([wo.product.id])[wo.product.id]
             item.planned = max(Decimal(0), item.planned - wo.remaining)

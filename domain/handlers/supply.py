@@ -25,15 +25,15 @@ def _audit(uow: UnitOfWork, ctx: Context, action: str, subject: str, detail: str
     uow.history.audit(AuditEntry(ctx.now, ctx.user.name, ctx.front.value, action, subject, detail=detail))
 
 
-def _po(uow: UnitOfWork, number: str) -> PurchaseOrder:
-    found = uow.supply.po(number.strip().upper())
+def _po(uow: UnitOfWork, number: str, lock: bool = False) -> PurchaseOrder:
+    found = uow.supply.po(number.strip().upper(), lock)
     if found is None:
         raise NotFound("purchase_order", number)
     return found
 
 
-def _wo(uow: UnitOfWork, number: str) -> WorkOrder:
-    found = uow.supply.wo(number.strip().upper())
+def _wo(uow: UnitOfWork, number: str, lock: bool = False) -> WorkOrder:
+    found = uow.supply.wo(number.strip().upper(), lock)
     if found is None:
         raise NotFound("work_order", number)
     return found
@@ -67,9 +67,9 @@ def purchase_from_suggestions(cmd: c.PurchaseFromSuggestions, uow: UnitOfWork, c
 def approve_purchase_order(cmd: c.ApprovePurchaseOrder, uow: UnitOfWork, ctx: Context) -> Done:
     """Approved means ordered from the supplier: the quantities count as on order (in transit) from now."""
     require(ctx.user, "approve_purchase")
-    po = _po(uow, cmd.number)
+    stock = uow.stock.lock([ln.product.id for ln in _po(uow, cmd.number).lines if ln.product.id is not None])
+    po = _po(uow, cmd.number, lock=True)  # stock rows first, then the document: one lock order everywhere
     po.approve()
-    stock = uow.stock.lock([ln.product.id for ln in po.lines if ln.product.id is not None])
     for ln in po.lines:
         assert ln.product.id is not None
         stock[ln.product.id].on_order += ln.quantity
@@ -80,13 +80,13 @@ def approve_purchase_order(cmd: c.ApprovePurchaseOrder, uow: UnitOfWork, ctx: Co
 
 def receive_purchase_order(cmd: c.ReceivePurchaseOrder, uow: UnitOfWork, ctx: Context) -> Done:
     require(ctx.user, "receive")
-    po = _po(uow, cmd.number)
+    stock = uow.stock.lock([ln.product.id for ln in _po(uow, cmd.number).lines if ln.product.id is not None])
+    po = _po(uow, cmd.number, lock=True)
     todo = [(po.line_for(product(uow, sku).sku), qty) for sku, qty in cmd.lines] or [
         (ln, ln.open_qty) for ln in po.lines if ln.open_qty > 0
     ]
     if not todo:
         raise InvalidInput("po_nothing_open", number=po.number)
-    stock = uow.stock.lock([ln.product.id for ln, _ in todo if ln.product.id is not None])
     for ln, qty in todo:
         po.receive(ln, qty)
         assert ln.product.id is not None
@@ -102,11 +102,11 @@ def receive_purchase_order(cmd: c.ReceivePurchaseOrder, uow: UnitOfWork, ctx: Co
 
 def cancel_purchase_order(cmd: c.CancelPurchaseOrder, uow: UnitOfWork, ctx: Context) -> Done:
     require(ctx.user, "approve_purchase")
-    po = _po(uow, cmd.number)
+    stock = uow.stock.lock([ln.product.id for ln in _po(uow, cmd.number).lines if ln.product.id is not None])
+    po = _po(uow, cmd.number, lock=True)
     was_approved = po.status is POStatus.approved
     po.cancel()
     if was_approved:
-        stock = uow.stock.lock([ln.product.id for ln in po.lines if ln.product.id is not None])
         for ln in po.lines:
             assert ln.product.id is not None
             item = stock[ln.product.id]
@@ -135,7 +135,10 @@ def list_work_orders(q: c.ListWorkOrders, uow: UnitOfWork, ctx: Context) -> Work
 
 def move_work_order(cmd: c.MoveWorkOrder, uow: UnitOfWork, ctx: Context) -> Done:
     require(ctx.user, "work_orders")
-    wo = _wo(uow, cmd.number)
+    product_id = _wo(uow, cmd.number).product.id
+    assert product_id is not None
+    item = uow.stock.lock([product_id])[product_id]
+    wo = _wo(uow, cmd.number, lock=True)
     try:
         target = WOStatus(cmd.target)
     except ValueError:
@@ -143,8 +146,6 @@ def move_work_order(cmd: c.MoveWorkOrder, uow: UnitOfWork, ctx: Context) -> Done
     before = wo.remaining
     wo.move(target)
     if wo.remaining != before:  # done early or cancelled: what was still to come is no longer planned
-        assert wo.product.id is not None
-        item = uow.stock.lock([wo.product.id])[wo.product.id]
         item.planned = max(Decimal(0), item.planned - (before - wo.remaining))
         settle(uow, [item], ctx)
     if target is WOStatus.done:
@@ -156,9 +157,10 @@ def move_work_order(cmd: c.MoveWorkOrder, uow: UnitOfWork, ctx: Context) -> Done
 def report_work_order(cmd: c.ReportWorkOrder, uow: UnitOfWork, ctx: Context) -> Done:
     """Good units go into stock, reserved for the work order's own order line first."""
     require(ctx.user, "work_orders")
-    wo = _wo(uow, cmd.number)
-    assert wo.product.id is not None
-    item = uow.stock.lock([wo.product.id])[wo.product.id]
+    product_id = _wo(uow, cmd.number).product.id
+    assert product_id is not None
+    item = uow.stock.lock([product_id])[product_id]
+    wo = _wo(uow, cmd.number, lock=True)
     before = wo.remaining
     wo.report(cmd.good, cmd.scrap)
     item.planned = max(Decimal(0), item.planned - (before - wo.remaining))
