@@ -70,21 +70,31 @@ def priority(order: Order) -> tuple[int, date, int]:
     return (TIER_RANK[order.customer.tier], order.due_date or date.max, order.id or 0)
 
 
-def fill_backorders(item: StockItem, waiting: Iterable[Order], who: Who) -> list[Order]:
-    """Give newly free stock of ``item`` to waiting order lines by priority; returns orders now complete."""
-    completed: list[Order] = []
+Fill = tuple[Order, OrderLine, Decimal]
+
+
+def fill_backorders(item: StockItem, waiting: Iterable[Order], who: Who) -> list[Fill]:
+    """Give newly free stock of ``item`` to waiting order lines by priority; returns what each line got.
+
+    An order whose every line is now covered is announced; the notice rides on the stock item so
+    notices go out in the order the stock was given.
+    """
+    fills: list[Fill] = []
     for order in sorted(waiting, key=priority):
         if item.available <= 0:
             break
+        got = False
         for ln in order.lines:
             if ln.product.id == item.product.id and ln.backorder_qty > 0:
                 taken = item.reserve(ln.backorder_qty, who, order.number, ln.line_no)
                 ln.reserved_qty += taken
                 ln.backorder_qty -= taken
-        if all(ln.backorder_qty <= 0 for ln in order.lines):
-            order.events.append(OrderStockComplete(order.number, order.customer.code, who.actor))
-            completed.append(order)
-    return completed
+                if taken > 0:
+                    fills.append((order, ln, taken))
+                    got = True
+        if got and all(ln.backorder_qty <= 0 for ln in order.lines):
+            item.events.append(OrderStockComplete(order.number, order.customer.code, who.actor))
+    return fills
 
 
 def take_back(item: StockItem, amount: Decimal, holders: Iterable[Order]) -> None:

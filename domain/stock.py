@@ -79,8 +79,8 @@ class StockItem:
         return self.product.safety_stock * factor
 
     def suggestion(self, factor: Decimal, waiting: Decimal = ZERO) -> Decimal:
-        """What to buy to get back to the reorder level, counting what is already coming."""
-        return max(ZERO, self.reorder_level(factor) + waiting - self.available - self.on_order)
+        """What to buy or make to get back to the reorder level, counting what is already coming."""
+        return max(ZERO, self.reorder_level(factor) + waiting - self.available - self.on_order - self.planned)
 
     # -- moves -----------------------------------------------------------------------------
     def _move(

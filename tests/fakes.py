@@ -7,6 +7,11 @@ therefore observable: whatever a failed command did is simply absent from ``save
 
 One instance can be entered again and again, so ``MessageBus(fake.factory)`` (or
 ``MessageBus(lambda readonly=False: fake)``) sees one database across many transactions.
+
+Like ``adapters.sql.uow``, ``commit`` collects the ``events`` of every aggregate handed out in the
+transaction (orders, stock items, purchase and work orders) into ``outbox``, and moves each stock
+item's ``moves`` into ``ledger`` (numbered, oldest first). ``stock.lock`` creates missing rows with
+zeros; waiting/holding/short follow the SQL adapter's statuses. ``opening`` seeds a counted stock.
 """
 
 from __future__ import annotations
@@ -25,13 +30,21 @@ from domain.history import AuditEntry, OrderVersion
 from domain.lifecycle import OPEN, Status
 from domain.orders import Order
 from domain.parties import Customer, Product
-from domain.ports import Context, OrderFilter
+from domain.ports import Context, Holder, OrderFilter
+from domain.stock import MAIN, MoveKind, StockItem, StockMove, Who
+from domain.supply import POStatus, PurchaseOrder, WorkOrder, WOStatus
 from domain.users import Front, Role, User
 
 TODAY = date(2026, 11, 22)
 NOT_YET_SHIPPED = frozenset(
     {Status.draft, Status.pending_confirmation, Status.confirmed, Status.in_production, Status.ready, Status.on_hold}
 )
+# As in adapters/sql/stock_repo.py: allocating orders get new stock; a held order keeps what it holds.
+ALLOCATING = (Status.confirmed, Status.in_production, Status.ready)
+HOLDING = (*ALLOCATING, Status.on_hold)
+OPEN_PO = (POStatus.draft, POStatus.approved, POStatus.partially_received)
+OPEN_WO = (WOStatus.planned, WOStatus.released, WOStatus.in_progress)
+ZERO = Decimal(0)
 
 
 @dataclass
@@ -45,6 +58,9 @@ class State:
     versions: list[OrderVersion] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
     sequences: dict[str, int] = field(default_factory=dict)
+    stock: dict[tuple[int, str], StockItem] = field(default_factory=dict)
+    pos: dict[str, PurchaseOrder] = field(default_factory=dict)
+    wos: dict[str, WorkOrder] = field(default_factory=dict)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -52,14 +68,19 @@ class State:
         return self.next_id - 1
 
 
+def see(seen: list[Any], obj: Any) -> Any:
+    """Remember an aggregate the unit of work handed out: its events (and moves) are kept on commit."""
+    if all(o is not obj for o in seen):
+        seen.append(obj)
+    return obj
+
+
 class FakeOrders:
-    def __init__(self, state: State, seen: list[Order]) -> None:
+    def __init__(self, state: State, seen: list[Any]) -> None:
         self._s, self._seen = state, seen
 
     def _see(self, order: Order) -> Order:
-        if all(o is not order for o in self._seen):
-            self._seen.append(order)
-        return order
+        return see(self._seen, order)
 
     def add(self, order: Order) -> None:
         if order.number in self._s.orders:
@@ -71,6 +92,9 @@ class FakeOrders:
     def get(self, number: str) -> Order | None:
         found = self._s.orders.get(number)
         return self._see(found) if found is not None else None
+
+    def refresh_lines(self, order: Order) -> None:
+        """Nothing to re-read: one process, one working copy, no other writer between read and lock."""
 
     def _matching(self, flt: OrderFilter) -> list[Order]:
         out = []
@@ -122,6 +146,9 @@ class FakeCustomers:
     def get(self, code: str) -> Customer | None:
         return self._s.customers.get(code)
 
+    def lock(self, customer: Customer) -> None:
+        """One fake unit of work at a time: nothing to lock."""
+
 
 class FakeProducts:
     def __init__(self, state: State) -> None:
@@ -134,6 +161,9 @@ class FakeProducts:
 
     def get(self, sku: str) -> Product | None:
         return self._s.products.get(sku.strip().upper())
+
+    def by_id(self, product_id: int) -> Product | None:
+        return next((p for p in self._s.products.values() if p.id == product_id), None)
 
 
 class FakeUsers:
@@ -179,6 +209,136 @@ class FakeHistory:
         return [e for e in self._s.audit if e.subject == subject]
 
 
+def _lines_of(order: Order, product_id: int) -> list[Any]:
+    return [ln for ln in order.lines if ln.product.id == product_id]
+
+
+class FakeStock:
+    """``StockRepository`` in memory, with the SQL adapter's meaning of waiting, holding and short."""
+
+    def __init__(self, state: State, seen: list[Any], ledger: list[StockMove]) -> None:
+        self._s, self._seen, self._ledger = state, seen, ledger
+
+    def lock(self, product_ids: Sequence[int], warehouse: str = MAIN) -> dict[int, StockItem]:
+        """Missing rows are created with zeros, as the SQL upsert does."""
+        out = {}
+        for pid in sorted(set(product_ids)):
+            item = self._s.stock.get((pid, warehouse))
+            if item is None:
+                found = next((p for p in self._s.products.values() if p.id == pid), None)
+                if found is None:
+                    raise AssertionError(f"no product with id {pid}")
+                item = StockItem(found, warehouse, id=self._s.new_id(), product_id=pid)
+                self._s.stock[(pid, warehouse)] = item
+            out[pid] = see(self._seen, item)
+        return out
+
+    def get(self, product_id: int, warehouse: str = MAIN) -> StockItem | None:
+        item = self._s.stock.get((product_id, warehouse))
+        return see(self._seen, item) if item is not None else None
+
+    def low(self) -> Sequence[StockItem]:
+        items = sorted((i for i in self._s.stock.values() if i.low), key=lambda i: i.product_id or 0)
+        return [see(self._seen, i) for i in items]
+
+    def moves(self, product_id: int, limit: int = 50, order_number: str | None = None) -> Sequence[StockMove]:
+        """Committed moves only (the SQL unit of work writes them on commit), oldest first."""
+        found = [m for m in self._ledger if m.product_id == product_id]
+        if order_number:
+            found = [m for m in found if m.order_number == order_number]
+        return found[-limit:] if limit else []
+
+    def _orders(self, statuses: tuple[Status, ...]) -> list[Order]:
+        return sorted((o for o in self._s.orders.values() if o.status in statuses), key=lambda o: o.id or 0)
+
+    def holders(self, product_id: int) -> Sequence[Holder]:
+        rows = [
+            Holder(o.number, o.customer.code, o.customer.tier, o.status, o.due_date, ln.line_no, ln.reserved_qty,
+                   ln.backorder_qty)
+            for o in self._orders(HOLDING)
+            for ln in _lines_of(o, product_id)
+            if ln.reserved_qty > 0 or ln.backorder_qty > 0
+        ]  # fmt: skip
+        order_ids = {o.number: o.id or 0 for o in self._s.orders.values()}
+        return sorted(rows, key=lambda h: (h.due_date or date.max, order_ids[h.number]))[:200]
+
+    def waiting_orders(self, product_id: int) -> Sequence[Order]:
+        return [
+            see(self._seen, o)
+            for o in self._orders(ALLOCATING)
+            if any(ln.backorder_qty > 0 for ln in _lines_of(o, product_id))
+        ]
+
+    def holding_orders(self, product_id: int) -> Sequence[Order]:
+        return [
+            see(self._seen, o)
+            for o in self._orders(HOLDING)
+            if any(ln.reserved_qty > 0 for ln in _lines_of(o, product_id))
+        ]
+
+    def waiting_qty(self, product_id: int) -> Decimal:
+        return sum((ln.backorder_qty for o in self._orders(HOLDING) for ln in _lines_of(o, product_id)), ZERO)
+
+    def short_product_ids(self) -> list[int]:
+        waiting = {ln.product.id for o in self._orders(HOLDING) for ln in o.lines if ln.backorder_qty > 0}
+        low = {i.product_id for i in self._s.stock.values() if i.low}
+        return sorted(pid for pid in waiting | low if pid is not None)
+
+
+class FakeSupply:
+    def __init__(self, state: State, seen: list[Any]) -> None:
+        self._s, self._seen = state, seen
+
+    def add_po(self, po: PurchaseOrder) -> None:
+        if po.number in self._s.pos:
+            raise AssertionError(f"duplicate purchase order {po.number}")
+        po.id = po.id or self._s.new_id()
+        for ln in po.lines:
+            ln.id = ln.id or self._s.new_id()
+        self._s.pos[po.number] = see(self._seen, po)
+
+    def po(self, number: str, lock: bool = False) -> PurchaseOrder | None:
+        found = self._s.pos.get(number)
+        return see(self._seen, found) if found is not None else None
+
+    def pos(self, open_only: bool = True, limit: int = 30) -> Sequence[PurchaseOrder]:
+        found = [p for p in self._s.pos.values() if not open_only or p.status in OPEN_PO]
+        return [see(self._seen, p) for p in sorted(found, key=lambda p: p.id or 0, reverse=True)[:limit]]
+
+    def add_wo(self, wo: WorkOrder) -> None:
+        if wo.number in self._s.wos:
+            raise AssertionError(f"duplicate work order {wo.number}")
+        wo.id = wo.id or self._s.new_id()
+        self._s.wos[wo.number] = see(self._seen, wo)
+
+    def wo(self, number: str, lock: bool = False) -> WorkOrder | None:
+        found = self._s.wos.get(number)
+        return see(self._seen, found) if found is not None else None
+
+    def wos(self, open_only: bool = True, order_number: str | None = None, limit: int = 30) -> Sequence[WorkOrder]:
+        found = [
+            w
+            for w in self._s.wos.values()
+            if (not open_only or w.status in OPEN_WO) and (not order_number or w.order_number == order_number)
+        ]
+        return [see(self._seen, w) for w in sorted(found, key=lambda w: w.id or 0, reverse=True)[:limit]]
+
+    def incoming(self, product_id: int) -> list[tuple[date | None, Decimal]]:
+        out = [
+            (p.eta, ln.quantity - ln.received)
+            for p in self._s.pos.values()
+            if p.status in (POStatus.approved, POStatus.partially_received)
+            for ln in p.lines
+            if ln.product.id == product_id
+        ]
+        out += [
+            (w.due_date, w.quantity - w.done - w.scrap)
+            for w in self._s.wos.values()
+            if w.product.id == product_id and w.status in OPEN_WO
+        ]
+        return [(when, left) for when, left in out if left > 0]
+
+
 class FakeUnitOfWork:
     """Implements ``domain.ports.UnitOfWork`` in memory; see the module docstring."""
 
@@ -189,6 +349,7 @@ class FakeUnitOfWork:
         self.commits = 0
         self.transactions = 0
         self.readonly = False
+        self.ledger: list[StockMove] = []  # committed stock moves, as the SQL unit of work writes them
         self._work: State | None = None
 
     # -- the factory MessageBus wants -----------------------------------------------------
@@ -199,11 +360,37 @@ class FakeUnitOfWork:
     # -- seeding and inspecting the saved state -------------------------------------------
     def seed(self, *objects: Customer | Product | User | Order) -> FakeUnitOfWork:
         """Store master data (or orders) directly in the saved state, as if committed earlier."""
-        repos = self._repos(self.saved, [])
+        repos = self._repos(self.saved, [], self.ledger)
         for obj in objects:
             kind = {Customer: "customers", Product: "products", User: "users", Order: "orders"}[type(obj)]
             getattr(repos, kind).add(obj)
         return self
+
+    def opening(self, sku: str, on_hand: Decimal | str | int) -> StockItem:
+        """An opening count of a seeded product, committed with its ledger entry (an adjustment)."""
+        found = self.saved.products[sku]
+        assert found.id is not None
+        item = self._repos(self.saved, [], self.ledger).stock.lock([found.id])[found.id]
+        delta = Decimal(on_hand) - item.on_hand
+        if delta:
+            item.adjust(delta, Who("opening", datetime.combine(TODAY, time(0, 0), tzinfo=UTC), "opening count"))
+        self._keep_moves(item)
+        return item
+
+    def item(self, sku: str) -> StockItem:
+        """The committed stock of a product."""
+        pid = self.saved.products[sku].id
+        return next(i for i in self.saved.stock.values() if i.product_id == pid)
+
+    def purchase(self, number: str) -> PurchaseOrder:
+        return self.saved.pos[number]
+
+    def work(self, number: str) -> WorkOrder:
+        return self.saved.wos[number]
+
+    def moves_of(self, sku: str, kind: MoveKind | None = None) -> list[StockMove]:
+        pid = self.saved.products[sku].id
+        return [m for m in self.ledger if m.product_id == pid and (kind is None or m.kind is kind)]
 
     def order(self, number: str) -> Order:
         """The committed order (a read of the saved state, outside any transaction)."""
@@ -226,11 +413,12 @@ class FakeUnitOfWork:
 
     def _begin(self) -> None:
         self._work = copy.deepcopy(self.saved)
-        self._seen: list[Order] = []
+        self._seen: list[Any] = []
         self._published: list[Event] = []
-        repos = self._repos(self._work, self._seen)
+        repos = self._repos(self._work, self._seen, self.ledger)
         self.orders, self.customers, self.products = repos.orders, repos.customers, repos.products
         self.users, self.history = repos.users, repos.history
+        self.stock, self.supply = repos.stock, repos.supply
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self._work = None  # anything not committed is gone
@@ -243,9 +431,11 @@ class FakeUnitOfWork:
             raise AssertionError("commit in a read-only unit of work")
         events = list(self._published)
         self._published.clear()
-        for order in self._seen:
-            events.extend(order.events)
-            order.events = []
+        for obj in self._seen:  # orders, stock items, purchase and work orders, in the order first seen
+            events.extend(obj.events)
+            obj.events = []
+            if isinstance(obj, StockItem):
+                self._keep_moves(obj)
         self.outbox.extend(events)
         self.saved = copy.deepcopy(self._work)
         self.committed = True
@@ -265,14 +455,22 @@ class FakeUnitOfWork:
     def publish(self, event: Event) -> None:
         self._published.append(event)
 
+    def _keep_moves(self, item: StockItem) -> None:
+        for move in item.moves:
+            move.id = len(self.ledger) + 1
+            self.ledger.append(move)
+        item.moves = []
+
     @staticmethod
-    def _repos(state: State, seen: list[Order]) -> SimpleNamespace:
+    def _repos(state: State, seen: list[Any], ledger: list[StockMove]) -> SimpleNamespace:
         return SimpleNamespace(
             orders=FakeOrders(state, seen),
             customers=FakeCustomers(state),
             products=FakeProducts(state),
             users=FakeUsers(state),
             history=FakeHistory(state),
+            stock=FakeStock(state, seen, ledger),
+            supply=FakeSupply(state, seen),
         )
 
 

@@ -98,6 +98,11 @@ class SqlCustomers:
     def get(self, code: str) -> Customer | None:
         return self.session.scalars(select(Customer).where(t.customers.c.code == code)).one_or_none()
 
+    def lock(self, customer: Customer) -> None:
+        """Serialise credit decisions for one customer: two confirmations must not both pass the check."""
+        stmt = select(t.customers.c.id).where(t.customers.c.id == customer.id).with_for_update()
+        self.session.execute(stmt)
+
 
 class SqlProducts:
     def __init__(self, session: Session) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from bot.language.errors import ParseError
 from bot.language.parser import Reader
@@ -39,21 +39,6 @@ def _sku(r: Reader) -> str:
     return sku.upper()
 
 
-def _signed(token: str) -> Decimal:
-    try:
-        value = Decimal(token.replace(",", ""))
-    except InvalidOperation:
-        raise ParseError("bad_quantity", value=token) from None
-    if (
-        not value.is_finite()
-        or value == 0
-        or abs(value) >= Decimal("1e12")
-        or value != value.quantize(Decimal("0.001"))
-    ):
-        raise ParseError("bad_quantity", value=token)
-    return value
-
-
 def _sku_quantities(r: Reader, required: bool) -> tuple[tuple[str, Decimal], ...]:
     out = []
     while r.more() and r.keyword() is None and r.peek().lower() not in ("supplier", "供应商", "eta", "到货"):
@@ -77,9 +62,14 @@ def _supplier_eta(r: Reader) -> dict[str, object]:
 
 
 def _reason_and_override(r: Reader) -> tuple[str, bool]:
+    """The reason is the rest; `override` counts only as the last word, so a reason may mention it."""
     words = r.rest().split()
-    override = any(w.lower() in OVERRIDE for w in words)
-    text = " ".join(w for w in words if w.lower() not in OVERRIDE | REASON)
+    override = bool(words) and words[-1].lower() in OVERRIDE
+    if override:
+        words = words[:-1]
+    if words and words[0].lower() in REASON:
+        words = words[1:]
+    text = " ".join(words)
     if not text:
         raise ParseError("missing_argument", what="reason", verb=r.verb)
     return text, override
@@ -116,15 +106,14 @@ def p_ledger(r: Reader) -> c.StockLedger:
 
 def p_adjust(r: Reader) -> c.AdjustStock:
     sku = _sku(r)
-    delta = _signed(r.next("+/- quantity"))
+    delta = quantity(r.next("+/- quantity"), signed=True)
     reason, override = _reason_and_override(r)
     return c.AdjustStock(sku, reason, delta=delta, override=override)
 
 
 def p_count(r: Reader) -> c.AdjustStock:
     sku = _sku(r)
-    raw = r.next("counted quantity")
-    counted = Decimal(0) if raw == "0" else quantity(raw)
+    counted = quantity(r.next("counted quantity"), zero=True)
     reason, override = _reason_and_override(r)
     return c.AdjustStock(sku, reason, counted=counted, override=override)
 
@@ -150,9 +139,14 @@ def p_po(r: Reader) -> c.Command | c.Query:
             skus.append(r.next("SKU").upper())
         return c.PurchaseFromSuggestions(tuple(skus), **_supplier_eta(r))  # type: ignore[arg-type]
     if action in ("list", "列表"):
-        everything = r.more() and r.next("all").lower() in ("all", "全部")
+        everything = False
+        if r.more():
+            word = r.next("all")
+            if word.lower() not in ("all", "全部"):
+                raise ParseError("unexpected_word", word=word, verb=r.verb)
+            everything = True
         r.done()
-        return c.ListPurchaseOrders(all=bool(everything))
+        return c.ListPurchaseOrders(all=everything)
     if action in ("receive", "收货"):
         return p_receive(r)
     single: dict[str, Callable[[str], c.Command | c.Query]] = {
@@ -179,8 +173,10 @@ def p_wo(r: Reader) -> c.Command | c.Query:
             word = r.next("SO / all")
             if word.lower() in ("all", "全部"):
                 everything = True
-            else:
+            elif number is None:
                 number = order_number(word)
+            else:
+                raise ParseError("unexpected_word", word=word, verb=r.verb)
         return c.ListWorkOrders(number, everything)
     if action in ("show", "查看"):
         number = wo_number(r.next("WO number"))
@@ -192,13 +188,12 @@ def p_wo(r: Reader) -> c.Command | c.Query:
         return c.MoveWorkOrder(number, WO_MOVES[action])
     if action in ("report", "报工"):
         number = wo_number(r.next("WO number"))
-        raw = r.next("good quantity")
-        good = Decimal(0) if raw == "0" else quantity(raw)
+        good = quantity(r.next("good quantity"), zero=True)
         scrap = Decimal(0)
         if r.more():
             if r.next("scrap").lower() not in ("scrap", "报废"):
                 raise ParseError("unexpected_word", word=r.tokens[r.i - 1], verb=r.verb)
-            scrap = quantity(r.next("scrap quantity"))
+            scrap = quantity(r.next("scrap quantity"), zero=True)
         r.done()
         return c.ReportWorkOrder(number, good, scrap)
     raise ParseError("unexpected_word", word=action, verb=r.verb)

@@ -44,13 +44,16 @@ def looks_like_sku(token: str) -> bool:
     return bool(_SKU.match(token))
 
 
-def quantity(token: str) -> Decimal:
+def quantity(token: str, *, zero: bool = False, signed: bool = False) -> Decimal:
+    """A positive quantity (with an optional unit: 1000件, 50kg); ``zero`` admits 0, ``signed`` ±N ≠ 0."""
     raw = _QTY_UNIT.sub("", token.replace(",", "").strip())
     try:
         value = Decimal(raw)
     except InvalidOperation:
         raise ParseError("bad_quantity", value=token) from None
-    if not value.is_finite() or value <= 0 or value >= Decimal("1e12") or value != value.quantize(Decimal("0.001")):
+    if not value.is_finite() or abs(value) >= Decimal("1e12") or value != value.quantize(Decimal("0.001")):
+        raise ParseError("bad_quantity", value=token)
+    if (value < 0 and not signed) or (value == 0 and not zero):
         raise ParseError("bad_quantity", value=token)
     return value
 

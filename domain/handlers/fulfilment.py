@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from domain.allocation import available_to_promise, fill_backorders, release_order, reserve_order, ship_order
-from domain.handlers.stock import settle, who
+from domain.handlers.stock import settle, trim_work_orders, who
 from domain.orders import Order
 from domain.parties import MakeOrBuy
 from domain.ports import Context, UnitOfWork
@@ -91,10 +91,11 @@ def ship(uow: UnitOfWork, order: Order, ctx: Context) -> None:
 
 def catch_up(uow: UnitOfWork, order: Order, ctx: Context) -> None:
     """A resumed order takes free stock for what it still waits for."""
-    short = [ln for ln in order.lines if ln.backorder_qty > 0]
-    if not short:
+    if not any(ln.backorder_qty > 0 for ln in order.lines):
         return
     stock = lock_for(uow, order)
-    for ln in short:
-        assert ln.product.id is not None
-        fill_backorders(stock[ln.product.id], [order], who(ctx, "order resumed"))
+    short = {ln.product.id for ln in order.lines if ln.backorder_qty > 0 and ln.product.id is not None}
+    for pid in sorted(short):
+        for _, line, taken in fill_backorders(stock[pid], [order], who(ctx, "order resumed")):
+            trim_work_orders(uow, stock[pid], order.number, line.line_no, taken)
+    settle(uow, stock.values(), ctx, "order resumed")

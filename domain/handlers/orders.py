@@ -121,6 +121,8 @@ def confirm_order(cmd: c.ConfirmOrder, uow: UnitOfWork, ctx: Context) -> Done:
     # No credit limit, no credit check: skip summing the customer's open orders.
     customer = order.customer
     checks_credit = customer.credit_limit is not None and customer.id is not None
+    if checks_credit:
+        uow.customers.lock(customer)  # before any stock lock: customer → stock → order, one order everywhere
     open_elsewhere = uow.orders.open_value(customer.id, order.number) if checks_credit else Decimal(0)  # type: ignore[arg-type]
     problems = confirmation_problems(order, ctx.today, ctx.policy, open_elsewhere)
     if problems:

@@ -13,6 +13,7 @@ from domain.parties import Product
 from domain.ports import Context, UnitOfWork
 from domain.results import AtpAnswer, Done, LedgerView, StockSummary, Suggestion, SuggestionsView
 from domain.stock import StockItem, Who
+from domain.supply import WOStatus
 from domain.users import require
 
 ZERO = Decimal(0)
@@ -34,10 +35,29 @@ def settle(uow: UnitOfWork, items: Iterable[StockItem], ctx: Context, reason: st
     for item in items:
         assert item.product.id is not None
         if item.available > 0:
-            fill_backorders(item, uow.stock.waiting_orders(item.product.id), who(ctx, reason))
+            fills = fill_backorders(item, uow.stock.waiting_orders(item.product.id), who(ctx, reason))
+            for order, line, taken in fills:
+                trim_work_orders(uow, item, order.number, line.line_no, taken)
         safety = item.product.safety_stock
         if (safety > 0 and item.available < safety) != item.low:
             item.check_safety(ctx.stock.reorder_factor, uow.stock.waiting_qty(item.product.id))
+
+
+def trim_work_orders(uow: UnitOfWork, item: StockItem, order_number: str, line_no: int, covered: Decimal) -> None:
+    """Stock reached a line another way (a receipt, a cancelled order's release): its work orders that
+    have not started make that much less, so the floor does not build what nobody waits for any more."""
+    for found in uow.supply.wos(open_only=True, order_number=order_number, limit=100):
+        if covered <= 0:
+            return
+        wo = uow.supply.wo(found.number, lock=True)
+        if wo is None or wo.line_no != line_no or wo.status not in (WOStatus.planned, WOStatus.released):
+            continue
+        cut = min(covered, wo.remaining)
+        wo.quantity -= cut
+        item.planned = max(ZERO, item.planned - cut)
+        covered -= cut
+        if wo.remaining <= 0:
+            wo.move(WOStatus.cancelled)
 
 
 def stock_view(q: c.StockView, uow: UnitOfWork, ctx: Context) -> StockSummary:

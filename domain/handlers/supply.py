@@ -178,6 +178,14 @@ def report_work_order(cmd: c.ReportWorkOrder, uow: UnitOfWork, ctx: Context) -> 
     if wo.remaining <= 0 and wo.status is WOStatus.in_progress:
         wo.move(WOStatus.done)
         wo.events.append(WorkOrderDone(wo.number, wo.product.sku, wo.done, wo.scrap, wo.order_number, ctx.user.name))
+        if line is not None and order is not None and order.is_open and line.backorder_qty > 0:
+            # scrap left the line short: plan the rest at once rather than let the order stall
+            again = WorkOrder(
+                _number(uow, "WO", ctx), wo.product, line.backorder_qty, ctx.now, wo.order_number, wo.line_no,
+                wo.due_date,
+            )  # fmt: skip
+            uow.supply.add_wo(again)
+            item.planned += again.quantity
     _audit(uow, ctx, "wo_report", wo.number, f"good {plain(cmd.good)} scrap {plain(cmd.scrap)}")
     settle(uow, [item], ctx, f"output of {wo.number}")
     return Done("wo_reported", {"number": wo.number, "done": wo.done, "scrap": wo.scrap, "wo_status": wo.status.value})

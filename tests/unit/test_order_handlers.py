@@ -29,13 +29,18 @@ WANG, FIN, ROOT = user("wang", "warehouse"), user("fay", "finance"), user("root"
 
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork().seed(
+    fake = FakeUnitOfWork().seed(
         customer("ACME", "Acme Machining", credit_limit="800"),
         customer("GLOBEX", "Globex Trading"),
         product("BOLT-M8", "0.50"),
         product("NUT-M8", "0.10"),
         *(user(u.name, *u.roles) for u in (ANN, MGR, PETE, WANG, FIN, ROOT)),
     )
+    # Enough on the shelf that confirming reserves everything and shipping is never short:
+    # these tests are about orders; shortages are tested in test_supply_handlers.py.
+    fake.opening("BOLT-M8", 10_000)
+    fake.opening("NUT-M8", 10_000)
+    return fake
 
 
 @pytest.fixture
@@ -182,6 +187,11 @@ def test_advance_walks_the_main_line_with_the_right_roles(bus: MessageBus, uow: 
     assert [type(e) for e in uow.outbox] == [
         OrderCreated, OrderStatusChanged, OrderConfirmed, OrderStatusChanged,
         OrderStatusChanged, OrderShipped, OrderStatusChanged, OrderStatusChanged,
+    ]  # fmt: skip
+    bolts = uow.item("BOLT-M8")
+    assert (bolts.on_hand, bolts.reserved) == (Decimal(9000), 0)  # reserved on confirm, consumed on ship
+    assert [(m.kind.value, m.on_hand_delta, m.reserved_delta) for m in uow.moves_of("BOLT-M8")][1:] == [
+        ("reservation", 0, 1000), ("shipment", -1000, -1000),
     ]  # fmt: skip
 
 
