@@ -72,7 +72,10 @@ class SqlOrders:
 
     def search(self, flt: OrderFilter) -> Sequence[Order]:
         stmt = self._filtered(select(Order), flt)
-        stmt = stmt.order_by(t.orders.c.id.desc()).limit(flt.limit).offset(flt.offset)
+        # newest first; overdue lists the latest-running first, which is what a chaser works down
+        c = t.orders.c
+        order = (c.due_date, c.id) if flt.overdue_on is not None else (c.id.desc(),)
+        stmt = stmt.order_by(*order).limit(flt.limit).offset(flt.offset)
         return self.session.scalars(stmt).unique().all()
 
     def count(self, flt: OrderFilter) -> int:
