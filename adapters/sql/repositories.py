@@ -102,8 +102,13 @@ class SqlCustomers:
         return self.session.scalars(select(Customer).where(t.customers.c.code == code)).one_or_none()
 
     def lock(self, customer: Customer) -> None:
-        """Serialise credit decisions for one customer: two confirmations must not both pass the check."""
-        stmt = select(t.customers.c.id).where(t.customers.c.id == customer.id).with_for_update()
+        """Serialise credit decisions for one customer: two confirmations must not both pass the check.
+
+        FOR NO KEY UPDATE, not FOR UPDATE: another transaction that updates one of this customer's orders
+        re-checks the foreign key with FOR KEY SHARE, which FOR UPDATE would block — a deadlock with a
+        cancel holding the stock row this confirmation waits for.
+        """
+        stmt = select(t.customers.c.id).where(t.customers.c.id == customer.id).with_for_update(key_share=True)
         self.session.execute(stmt)
 
 
