@@ -1,4 +1,5 @@
-"""Reruns every benchmark: `make bench` (or `python -m bench.run [--orders N]`). Prints a markdown table."""
+"""Reruns every benchmark: `make bench` (or `python -m bench.run [--orders N] [--only core|stock]`).
+Prints a markdown table."""
 
 from __future__ import annotations
 
@@ -7,16 +8,22 @@ import platform
 import tempfile
 from pathlib import Path
 
-from bench import core
+from bench import core, stock
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--orders", type=int, default=100_000)
     ap.add_argument("--samples", type=int, default=2000)
+    ap.add_argument("--only", choices=("core", "stock"), help="run one group of figures (default: all)")
+    ap.add_argument("--stock-orders", type=int, default=5_000, help="orders confirmed in the PostgreSQL race")
     args = ap.parse_args()
+    figures: list[core.Figure] = []
     with tempfile.TemporaryDirectory(prefix="orderbot-bench-") as tmp:
-        figures = core.run(Path(tmp), args.orders, args.samples)
+        if args.only in (None, "core"):
+            figures += core.run(Path(tmp), args.orders, args.samples)
+        if args.only in (None, "stock"):
+            figures += stock.run(Path(tmp), args.orders, args.samples, pg_orders=args.stock_orders)
     print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}\n")
     print("| figure | value | goal | note |\n|---|---|---|---|")
     for f in figures:
