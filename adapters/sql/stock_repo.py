@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -21,6 +21,11 @@ from domain.supply import POStatus, PurchaseLine, PurchaseOrder, WorkOrder, WOSt
 # Orders whose backorders receive new stock; a held order waits until it is resumed.
 ALLOCATING = (Status.confirmed, Status.in_production, Status.ready)
 HOLDING = (*ALLOCATING, Status.on_hold)
+# Literal SQL on purpose: a bound parameter would keep SQLite from using the partial index
+# ix_order_lines_holding, whose predicate these terms must match word for word.
+HOLDS = text("(reserved_qty > 0 OR backorder_qty > 0)")
+WAITS = text("backorder_qty > 0")
+RESERVES = text("reserved_qty > 0")
 
 
 class SqlStock:
@@ -80,27 +85,27 @@ class SqlStock:
         return Decimal(on_hand), Decimal(reserved)
 
     def holders(self, product_id: int) -> Sequence[Holder]:
-        """Open order lines holding or waiting for this product, earliest due first."""
+        """Open order lines holding or waiting for this product, earliest due first (the first 30)."""
         o, ln, cu = t.orders.c, t.order_lines.c, t.customers.c
         stmt = (
             select(o.number, cu.code, cu.tier, o.status, o.due_date, ln.line_no, ln.reserved_qty, ln.backorder_qty)
             .select_from(t.order_lines.join(t.orders).join(t.customers))
-            .where(ln.product_id == product_id, o.status.in_(HOLDING), (ln.reserved_qty > 0) | (ln.backorder_qty > 0))
+            .where(ln.product_id == product_id, o.status.in_(HOLDING), HOLDS)
             .order_by(o.due_date, o.id)
-            .limit(200)
+            .limit(30)  # a chat message, not a report: the 30 most urgent holders
         )
         return [Holder(*row) for row in self.session.execute(stmt)]
 
     def waiting_orders(self, product_id: int) -> Sequence[Order]:
         """Orders with a backorder for this product that new stock should go to (with all their lines)."""
         o, ln = t.orders.c, t.order_lines.c
-        ids = select(ln.order_id).where(ln.product_id == product_id, ln.backorder_qty > 0)
+        ids = select(ln.order_id).where(ln.product_id == product_id, WAITS)
         stmt = select(Order).where(o.id.in_(ids), o.status.in_(ALLOCATING)).options(selectinload(Order.lines))  # type: ignore[arg-type]
         return self.session.scalars(stmt).unique().all()
 
     def holding_orders(self, product_id: int) -> Sequence[Order]:
         o, ln = t.orders.c, t.order_lines.c
-        ids = select(ln.order_id).where(ln.product_id == product_id, ln.reserved_qty > 0)
+        ids = select(ln.order_id).where(ln.product_id == product_id, RESERVES)
         stmt = select(Order).where(o.id.in_(ids), o.status.in_(HOLDING)).options(selectinload(Order.lines))  # type: ignore[arg-type]
         return self.session.scalars(stmt).unique().all()
 
@@ -110,7 +115,7 @@ class SqlStock:
         waiting = (
             select(ln.product_id)
             .select_from(t.order_lines.join(t.orders))
-            .where(ln.backorder_qty > 0, o.status.in_(HOLDING))
+            .where(WAITS, o.status.in_(HOLDING))
             .distinct()
         )
         low = select(t.stock.c.product_id).where(t.stock.c.low.is_(True))
@@ -121,7 +126,7 @@ class SqlStock:
         stmt = (
             select(func.coalesce(func.sum(ln.backorder_qty), 0))
             .select_from(t.order_lines.join(t.orders))
-            .where(ln.product_id == product_id, o.status.in_(HOLDING))
+            .where(ln.product_id == product_id, WAITS, o.status.in_(HOLDING))
         )
         return Decimal(self.session.execute(stmt).scalar_one())
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from adapters.sql.types import Money, Quantity, RoleSet, UTCDateTime
@@ -128,6 +129,13 @@ order_lines = Table(
     Column("shipped_qty", Quantity(), nullable=False, default=0, server_default="0"),
     UniqueConstraint("order_id", "line_no"),
     Index(None, "product_id"),
+    # the few lines that hold or wait for stock, per product: `stock`, `atp` and receipts read only these
+    Index(
+        "ix_order_lines_holding",
+        "product_id",
+        sqlite_where=text("reserved_qty > 0 OR backorder_qty > 0"),
+        postgresql_where=text("reserved_qty > 0 OR backorder_qty > 0"),
+    ),
 )
 
 order_versions = Table(

@@ -49,6 +49,10 @@ def trim_work_orders(uow: UnitOfWork, item: StockItem, order_number: str, line_n
     for found in uow.supply.wos(open_only=True, order_number=order_number, limit=100):
         if covered <= 0:
             return
+        # only this line's work orders, before locking: a work order is locked only under its own
+        # product's stock lock, or a receipt and a report of two products deadlock
+        if found.line_no != line_no or found.product.id != item.product.id:
+            continue
         wo = uow.supply.wo(found.number, lock=True)
         if wo is None or wo.line_no != line_no or wo.status not in (WOStatus.planned, WOStatus.released):
             continue

@@ -329,22 +329,9 @@ def test_a_confirmation_waiting_for_stock_does_not_deadlock_a_cancel(
     assert_consistent(world)
 
 
-WO_DEADLOCK = (
-    "BUG: PostgreSQL deadlock, purchase receipt vs work-order report. trim_work_orders (domain/handlers/stock.py) "
-    "locks every open work order of an order it filled before checking line and product, so a receipt holding the "
-    "NUT stock row locks BOLT work orders; a report holding the BOLT row and its own work order then wants one of "
-    "those, while the receipt waits for the report's. Fix: pick the work orders by order, line and product first, "
-    "lock only those: a work order is then only ever locked under its own product's stock lock."
-)
-
-
-@pytest.mark.parametrize(
-    "backend",
-    [
-        "sqlite",
-        pytest.param("postgresql", marks=pytest.mark.xfail(reason=WO_DEADLOCK, strict=True, raises=AssertionError)),
-    ],
-)
+# A receipt holding one product's stock row and a work-order report holding another's used to deadlock
+# on work-order rows; a work order is now locked only under its own product's stock lock.
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_a_receipt_and_a_work_order_report_do_not_deadlock(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
