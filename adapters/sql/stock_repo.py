@@ -41,16 +41,23 @@ class SqlStock:
         ids = sorted(set(product_ids))
         if not ids:
             return {}
-        conn = self.session.connection()
-        dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        rows = [
-            {"product_id": i, "warehouse": warehouse, "on_hand": 0, "reserved": 0, "on_order": 0, "planned": 0,
-             "low": False}
-            for i in ids
-        ]  # fmt: skip
-        conn.execute(
-            dialect_insert(t.stock).values(rows).on_conflict_do_nothing(index_elements=["product_id", "warehouse"])
-        )
+        found = self._locked(ids, warehouse)
+        missing = [i for i in ids if i not in found]
+        if missing:  # first movement of a product: create its row (a racing creator is fine), then lock it
+            conn = self.session.connection()
+            dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+            rows = [
+                {"product_id": i, "warehouse": warehouse, "on_hand": 0, "reserved": 0, "on_order": 0, "planned": 0,
+                 "low": False}
+                for i in missing
+            ]  # fmt: skip
+            conn.execute(
+                dialect_insert(t.stock).values(rows).on_conflict_do_nothing(index_elements=["product_id", "warehouse"])
+            )
+            found |= self._locked(missing, warehouse)
+        return found
+
+    def _locked(self, ids: Sequence[int], warehouse: str) -> dict[int, StockItem]:
         stmt = (
             select(StockItem)
             .where(t.stock.c.product_id.in_(ids), t.stock.c.warehouse == warehouse)

@@ -43,15 +43,14 @@ def promised_dates(uow: UnitOfWork, order: Order, stock: dict[int, StockItem], t
     return dates
 
 
-def promise(uow: UnitOfWork, order: Order, ctx: Context) -> dict[int, date]:
-    """Lock the stock and work out the promise per line; the caller confirms, then ``reserve`` runs."""
-    return promised_dates(uow, order, lock_for(uow, order), ctx.today)
+def promise(uow: UnitOfWork, order: Order, stock: dict[int, StockItem], ctx: Context) -> dict[int, date]:
+    """The promise per line, on stock locked by ``lock_for``; the caller confirms, then ``reserve`` runs."""
+    return promised_dates(uow, order, stock, ctx.today)
 
 
-def reserve(uow: UnitOfWork, order: Order, ctx: Context) -> list[WorkOrder]:
+def reserve(uow: UnitOfWork, order: Order, stock: dict[int, StockItem], ctx: Context) -> list[WorkOrder]:
     """Reserve per line; a short make line gets a planned work order, a short buy line becomes a
     purchase suggestion (see `po suggest`)."""
-    stock = lock_for(uow, order)
     short = reserve_order(order, stock, who(ctx, "order confirmed"))
     made: list[WorkOrder] = []
     for ln in short:

@@ -127,8 +127,9 @@ def confirm_order(cmd: c.ConfirmOrder, uow: UnitOfWork, ctx: Context) -> Done:
     problems = confirmation_problems(order, ctx.today, ctx.policy, open_elsewhere)
     if problems:
         raise ConfirmationFailed(order.number, problems)
-    order.confirm(ctx.user.name, ctx.now, fulfilment.promise(uow, order, ctx))
-    work_orders = fulfilment.reserve(uow, order, ctx)
+    stock = fulfilment.lock_for(uow, order)
+    order.confirm(ctx.user.name, ctx.now, fulfilment.promise(uow, order, stock, ctx))
+    work_orders = fulfilment.reserve(uow, order, stock, ctx)
     record(uow, order, ctx, "confirm")
     short = [(ln.line_no, ln.product.sku, ln.backorder_qty) for ln in order.lines if ln.backorder_qty > 0]
     return Done(
