@@ -51,6 +51,10 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 OPEN: frozenset[Status] = frozenset(
     {S.pending_confirmation, S.confirmed, S.in_production, S.ready, S.shipped, S.on_hold}
 )
+# Still owed to the customer: an order in one of these past its due date is overdue.
+NOT_SHIPPED: frozenset[Status] = frozenset(
+    {S.draft, S.pending_confirmation, S.confirmed, S.in_production, S.ready, S.on_hold}
+)
 TERMINAL: frozenset[Status] = frozenset({S.closed, S.cancelled})
 # Terms (lines, prices, dates) may be edited directly only before confirmation.
 EDITABLE: frozenset[Status] = frozenset({S.draft, S.pending_confirmation})

@@ -10,20 +10,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from adapters.sql import tables as t
 from domain.history import AuditEntry, OrderVersion
-from domain.lifecycle import OPEN, Status
+from domain.lifecycle import NOT_SHIPPED, OPEN, Status
 from domain.orders import Order, OrderLine
 from domain.parties import Customer, Product
 from domain.ports import OrderFilter
 from domain.users import Front, User
-
-NOT_YET_SHIPPED = (
-    Status.draft,
-    Status.pending_confirmation,
-    Status.confirmed,
-    Status.in_production,
-    Status.ready,
-    Status.on_hold,
-)
 
 
 class SqlOrders:
@@ -54,7 +45,7 @@ class SqlOrders:
         if flt.owner is not None:
             stmt = stmt.where(c.owner == flt.owner)
         if flt.overdue_on is not None:
-            stmt = stmt.where(c.status.in_(NOT_YET_SHIPPED), c.due_date < flt.overdue_on)
+            stmt = stmt.where(c.status.in_(tuple(NOT_SHIPPED)), c.due_date < flt.overdue_on)
         if flt.text:
             like = f"%{flt.text}%"
             cust = t.customers.c

@@ -8,7 +8,7 @@ from typing import Any
 from bot.i18n import Translator
 from bot.replies.message import Button, Message, Table
 from domain.history import Change
-from domain.lifecycle import Status
+from domain.lifecycle import NOT_SHIPPED, Status
 from domain.money import plain
 from domain.orders import Order
 from domain.results import DiffView, Done, OrderHistoryView, OrderPage, UsersView, UserView
@@ -110,23 +110,13 @@ def page(t: Translator, result: OrderPage, today: date) -> Message:
     rows = []
     for o in result.orders:
         due = t.date(o.due_date)
-        if o.due_date and o.due_date < today and o.status in _NOT_SHIPPED:
+        if o.due_date and o.due_date < today and o.status in NOT_SHIPPED:
             due += " ⚠"
         rows.append([o.number, o.customer.name, t.status(o.status.value), due, t.money(o.amount), o.owner])
     msg = Message(title=t(result.title_code, **params), tables=[Table(headers, rows)])
     if result.offset + len(result.orders) < result.total:
         msg.lines.append(t("more_pages", page=result.offset // 20 + 2))
     return msg
-
-
-_NOT_SHIPPED = {
-    Status.draft,
-    Status.pending_confirmation,
-    Status.confirmed,
-    Status.in_production,
-    Status.ready,
-    Status.on_hold,
-}
 
 
 def history(t: Translator, view: OrderHistoryView) -> Message:
