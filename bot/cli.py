@@ -61,6 +61,9 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     desk = _desk(settings)
     desk.ensure_admins()
     try:
+        if args.if_empty and not settings.demo_when_empty:
+            print("demo_when_empty = false in the config; demo not loaded")
+            return 0
         if args.if_empty and not demo_is_needed(desk):
             print("database already has data; demo not loaded")
             return 0

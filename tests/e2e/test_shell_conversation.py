@@ -125,3 +125,16 @@ def test_when_prints_the_date(tmp_path: Path) -> None:
     assert bad.returncode != 0 and "blah" in bad.stderr and "Traceback" not in bad.stderr
     shift = run_cli(["when", "推迟3天", "--today", "2026-11-22"], db)
     assert shift.returncode != 0 and "推迟3天" in shift.stderr
+
+
+def test_demo_if_empty_respects_the_config(tmp_path: Path) -> None:
+    db = sqlite_url(tmp_path)
+    assert run_cli(["db", "upgrade"], db).returncode == 0
+    config = tmp_path / "orderbot.toml"
+    config.write_text("[orderbot]\ndemo_when_empty = false\n", encoding="utf-8")
+    off = run_cli(["--config", str(config), "demo", "--if-empty", "--orders", "20"], db)
+    assert off.returncode == 0 and "not loaded" in off.stdout
+    on = run_cli(["demo", "--if-empty", "--orders", "20"], db)
+    assert on.returncode == 0 and "demo loaded" in on.stdout
+    again = run_cli(["demo", "--if-empty", "--orders", "20"], db)
+    assert "already has data" in again.stdout
