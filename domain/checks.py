@@ -75,9 +75,10 @@ def confirmation_problems(
 
 
 def confirmed_dates(order: Order) -> dict[int, date]:
-    """The date promised per line: the line's requested date, else the order's due date.
+    """The date asked for per line: its requested date, else the order's due date.
 
-    Stock-aware promising (available-to-promise) refines this once stock is tracked.
+    Confirmation itself promises with stock in mind (domain.handlers.fulfilment.promised_dates); this
+    stock-free version serves the demo's historical orders.
     """
     out: dict[int, date] = {}
     for ln in order.lines:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from domain.errors import Conflict, IllegalTransition, InvalidInput, NotFound
-from domain.events import Event
+from domain.events import Event, WorkOrderDone
 from domain.parties import Product
 
 ZERO = Decimal(0)
@@ -138,12 +138,16 @@ class WorkOrder:
     def started(self) -> bool:
         return self.status in (WOStatus.in_progress, WOStatus.done) or self.done > 0
 
-    def move(self, target: WOStatus) -> None:
+    def move(self, target: WOStatus, by: str = "") -> None:
         if target not in WO_NEXT[self.status]:
             raise IllegalTransition(
                 self.number, self.status.value, target.value, tuple(s.value for s in WO_NEXT[self.status])
             )
         self.status = target
+        if target is WOStatus.done:
+            self.events.append(
+                WorkOrderDone(self.number, self.product.sku, self.done, self.scrap, self.order_number, by)
+            )
 
     def report(self, good: Decimal, scrap: Decimal) -> None:
         """Output reported from the floor: good units go to stock, scrap is lost."""

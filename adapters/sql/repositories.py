@@ -165,6 +165,3 @@ class SqlHistory:
 
 def _row(obj: OrderVersion | AuditEntry) -> dict[str, object]:
     return {k: v for k, v in vars(obj).items() if not k.startswith("_") and k != "id"}
-
-
-__all__ = ["OrderLine", "SqlCustomers", "SqlHistory", "SqlOrders", "SqlProducts", "SqlUsers"]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from adapters.sql import tables as t
 from domain.lifecycle import Status
-from domain.orders import Order, OrderLine
+from domain.orders import Order
 from domain.ports import Holder
 from domain.stock import MAIN, StockItem, StockMove
 from domain.supply import POStatus, PurchaseLine, PurchaseOrder, WorkOrder, WOStatus
@@ -207,5 +207,3 @@ class SqlSupply:
 
 _OPEN_PO = (POStatus.draft, POStatus.approved, POStatus.partially_received)
 _OPEN_WO = (WOStatus.planned, WOStatus.released, WOStatus.in_progress)
-
-__all__ = ["OrderLine", "PurchaseLine", "SqlStock", "SqlSupply"]

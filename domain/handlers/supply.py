@@ -6,12 +6,13 @@ from decimal import Decimal
 
 from domain import commands as c
 from domain.errors import InvalidInput, NotFound
-from domain.events import OrderStockComplete, PurchaseOrderReceived, WorkOrderDone
+from domain.events import OrderStockComplete, PurchaseOrderReceived
 from domain.handlers.stock import product, settle, suggestions, who
 from domain.history import AuditEntry
 from domain.money import plain
 from domain.ports import Context, UnitOfWork
 from domain.results import Done, PurchaseOrdersView, PurchaseOrderView, WorkOrdersView, WorkOrderView
+from domain.stock import StockItem
 from domain.supply import POStatus, PurchaseOrder, WorkOrder, WOStatus
 from domain.users import require
 
@@ -37,6 +38,21 @@ def _wo(uow: UnitOfWork, number: str, lock: bool = False) -> WorkOrder:
     if found is None:
         raise NotFound("work_order", number)
     return found
+
+
+def _locked_po(uow: UnitOfWork, number: str) -> tuple[PurchaseOrder, dict[int, StockItem]]:
+    """The purchase order's stock rows locked first, then the document re-read under its own lock:
+    one lock order everywhere, so no two commands wait on each other in a circle."""
+    ids = [ln.product.id for ln in _po(uow, number).lines if ln.product.id is not None]
+    stock = uow.stock.lock(ids)
+    return _po(uow, number, lock=True), stock
+
+
+def _locked_wo(uow: UnitOfWork, number: str) -> tuple[WorkOrder, StockItem]:
+    product_id = _wo(uow, number).product.id
+    assert product_id is not None
+    item = uow.stock.lock([product_id])[product_id]
+    return _wo(uow, number, lock=True), item
 
 
 def _new_po(uow: UnitOfWork, ctx: Context, lines: list[tuple[str, Decimal]], supplier: str, eta: object) -> Done:
@@ -67,8 +83,7 @@ def purchase_from_suggestions(cmd: c.PurchaseFromSuggestions, uow: UnitOfWork, c
 def approve_purchase_order(cmd: c.ApprovePurchaseOrder, uow: UnitOfWork, ctx: Context) -> Done:
     """Approved means ordered from the supplier: the quantities count as on order (in transit) from now."""
     require(ctx.user, "approve_purchase")
-    stock = uow.stock.lock([ln.product.id for ln in _po(uow, cmd.number).lines if ln.product.id is not None])
-    po = _po(uow, cmd.number, lock=True)  # stock rows first, then the document: one lock order everywhere
+    po, stock = _locked_po(uow, cmd.number)
     po.approve()
     for ln in po.lines:
         assert ln.product.id is not None
@@ -80,8 +95,7 @@ def approve_purchase_order(cmd: c.ApprovePurchaseOrder, uow: UnitOfWork, ctx: Co
 
 def receive_purchase_order(cmd: c.ReceivePurchaseOrder, uow: UnitOfWork, ctx: Context) -> Done:
     require(ctx.user, "receive")
-    stock = uow.stock.lock([ln.product.id for ln in _po(uow, cmd.number).lines if ln.product.id is not None])
-    po = _po(uow, cmd.number, lock=True)
+    po, stock = _locked_po(uow, cmd.number)
     todo = [(po.line_for(product(uow, sku).sku), qty) for sku, qty in cmd.lines] or [
         (ln, ln.open_qty) for ln in po.lines if ln.open_qty > 0
     ]
@@ -102,8 +116,7 @@ def receive_purchase_order(cmd: c.ReceivePurchaseOrder, uow: UnitOfWork, ctx: Co
 
 def cancel_purchase_order(cmd: c.CancelPurchaseOrder, uow: UnitOfWork, ctx: Context) -> Done:
     require(ctx.user, "approve_purchase")
-    stock = uow.stock.lock([ln.product.id for ln in _po(uow, cmd.number).lines if ln.product.id is not None])
-    po = _po(uow, cmd.number, lock=True)
+    po, stock = _locked_po(uow, cmd.number)
     was_approved = po.status is POStatus.approved
     po.cancel()
     if was_approved:
@@ -135,21 +148,16 @@ def list_work_orders(q: c.ListWorkOrders, uow: UnitOfWork, ctx: Context) -> Work
 
 def move_work_order(cmd: c.MoveWorkOrder, uow: UnitOfWork, ctx: Context) -> Done:
     require(ctx.user, "work_orders")
-    product_id = _wo(uow, cmd.number).product.id
-    assert product_id is not None
-    item = uow.stock.lock([product_id])[product_id]
-    wo = _wo(uow, cmd.number, lock=True)
     try:
         target = WOStatus(cmd.target)
     except ValueError:
         raise InvalidInput("unknown_status", status=cmd.target, allowed=", ".join(s.value for s in WOStatus)) from None
+    wo, item = _locked_wo(uow, cmd.number)
     before = wo.remaining
-    wo.move(target)
+    wo.move(target, ctx.user.name)
     if wo.remaining != before:  # done early or cancelled: what was still to come is no longer planned
         item.planned = max(Decimal(0), item.planned - (before - wo.remaining))
         settle(uow, [item], ctx)
-    if target is WOStatus.done:
-        wo.events.append(WorkOrderDone(wo.number, wo.product.sku, wo.done, wo.scrap, wo.order_number, ctx.user.name))
     _audit(uow, ctx, f"wo_{target.value}", wo.number)
     return Done("wo_moved", {"number": wo.number, "wo_status": wo.status.value})
 
@@ -157,10 +165,7 @@ def move_work_order(cmd: c.MoveWorkOrder, uow: UnitOfWork, ctx: Context) -> Done
 def report_work_order(cmd: c.ReportWorkOrder, uow: UnitOfWork, ctx: Context) -> Done:
     """Good units go into stock, reserved for the work order's own order line first."""
     require(ctx.user, "work_orders")
-    product_id = _wo(uow, cmd.number).product.id
-    assert product_id is not None
-    item = uow.stock.lock([product_id])[product_id]
-    wo = _wo(uow, cmd.number, lock=True)
+    wo, item = _locked_wo(uow, cmd.number)
     before = wo.remaining
     wo.report(cmd.good, cmd.scrap)
     item.planned = max(Decimal(0), item.planned - (before - wo.remaining))
@@ -176,8 +181,7 @@ def report_work_order(cmd: c.ReportWorkOrder, uow: UnitOfWork, ctx: Context) -> 
     if cmd.good > 0:
         item.produce(cmd.good, for_line, who(ctx, f"output of {wo.number}"), wo.number, wo.order_number, wo.line_no)
     if wo.remaining <= 0 and wo.status is WOStatus.in_progress:
-        wo.move(WOStatus.done)
-        wo.events.append(WorkOrderDone(wo.number, wo.product.sku, wo.done, wo.scrap, wo.order_number, ctx.user.name))
+        wo.move(WOStatus.done, ctx.user.name)
         if line is not None and order is not None and order.is_open and line.backorder_qty > 0:
             # scrap left the line short: plan the rest at once rather than let the order stall
             again = WorkOrder(
