@@ -42,7 +42,9 @@ class Desk:
         if user is None:
             raise UnknownUser(identity)
         now = self.clock.now()
-        return Context(user, front, now, self.dates.today(now), self.settings.policy, self.settings.stock)
+        return Context(
+            user, front, now, self.dates.today(now), self.settings.policy, self.settings.stock, self.settings.approval
+        )
 
     def ensure_admins(self) -> None:
         """The first admins come from config, so a fresh install can grant everyone else their roles."""

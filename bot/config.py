@@ -11,12 +11,31 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from domain.approval import CONDITIONS, ApprovalPolicy, ApprovalRule, ChangeWindow
 from domain.checks import OrderPolicy
 from domain.errors import OrderbotError
 from domain.ports import StockPolicy
+from domain.users import Role
 
 DEFAULT_DB = "sqlite:///var/orderbot.db"
 LANGUAGES = ("zh", "en")
+# Who hears what unless [routes] says otherwise (per kind; "*" for the rest). "{customer}" is filled
+# from the event, so a customer hears about their own orders only.
+_TEAM = ("channel:orders",)
+_CUSTOMER = ("channel:orders", "customer:{customer}")
+_APPROVALS = ("channel:approvals",)
+DEFAULT_ROUTES: dict[str, tuple[str, ...]] = {
+    "*": _TEAM,
+    "order_confirmed": _CUSTOMER,
+    "order_shipped": _CUSTOMER,
+    "order_changed": _CUSTOMER,
+    "cr_created": (*_TEAM, *_APPROVALS),
+    "cr_approval": _APPROVALS,
+    "cr_approved": (*_TEAM, *_APPROVALS),
+    "cr_rejected": (*_TEAM, *_APPROVALS),
+    "cr_reassessed": _APPROVALS,
+    "cr_withdrawn": _APPROVALS,
+}
 
 
 class ConfigError(OrderbotError):
@@ -37,8 +56,9 @@ class Settings:
     demo_when_empty: bool = True
     policy: OrderPolicy = OrderPolicy()
     stock: StockPolicy = StockPolicy()
+    approval: ApprovalPolicy = ApprovalPolicy()
     # event kind (or "*") -> audiences such as "channel:orders"; the shell prints every channel
-    routes: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: {"*": ("channel:orders",)})
+    routes: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_ROUTES))
     source: str = "defaults"
 
     @property
@@ -51,6 +71,8 @@ _KNOWN = {
     "policy": {"max_discount_pct", "require_po_ref"},
     "shell": {"user"},
     "stock": {"reorder_factor"},
+    "changes": {"penalty", "many_per_month"},
+    "approval": {"rule"},
     "routes": None,  # free keys: event kinds
 }
 
@@ -83,11 +105,63 @@ def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, 
         stock=StockPolicy(
             reorder_factor=_decimal(data.get("stock", {}).get("reorder_factor", "2"), "stock.reorder_factor")
         ),
-        routes={k: tuple(v) for k, v in data.get("routes", {"*": ["channel:orders"]}).items()},
+        approval=_approval(data.get("approval", {}), data.get("changes", {})),
+        routes={**DEFAULT_ROUTES, **{k: tuple(v) for k, v in data.get("routes", {}).items()}},
         source=str(chosen) if chosen.exists() else "defaults",
     )
     _validate(settings)
     return settings
+
+
+RULE_KEYS = {"roles", "when", "amount_delta_over", "sunk_cost_over"}
+
+
+def _approval(section: dict[str, Any], changes: dict[str, Any]) -> ApprovalPolicy:
+    """[[approval.rule]] tables (none given: the default policy) and the [changes] window."""
+    default = ApprovalPolicy()
+    rules = default.rules
+    if "rule" in section:
+        raw = section["rule"]
+        if not isinstance(raw, list) or not raw:
+            raise ConfigError("approval.rule must be one or more [[approval.rule]] tables")
+        rules = tuple(_rule(i, r) for i, r in enumerate(raw, 1))
+    window = default.window
+    if "penalty" in changes:
+        try:
+            tiers = tuple((int(days), _decimal(pct, "changes.penalty")) for days, pct in changes["penalty"])
+            window = ChangeWindow(tiers)
+        except (TypeError, ValueError):
+            raise ConfigError("changes.penalty must be pairs of [days, percent], e.g. [[7, 10], [14, 5]]") from None
+        if any(days < 0 or not Decimal(0) <= pct <= 100 for days, pct in window.tiers):
+            raise ConfigError("changes.penalty: days must be ≥ 0 and percent between 0 and 100")
+    many = changes.get("many_per_month", default.many_changes)
+    if not isinstance(many, int) or many < 0:
+        raise ConfigError("changes.many_per_month must be a whole number ≥ 0")
+    return ApprovalPolicy(rules, window, many)
+
+
+def _rule(i: int, raw: Any) -> ApprovalRule:
+    where = f"approval.rule #{i}"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where} must be a table")
+    unknown = set(raw) - RULE_KEYS
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]} (keys: {', '.join(sorted(RULE_KEYS))})")
+    try:
+        roles = tuple(Role(r) for r in raw.get("roles", []))
+    except ValueError:
+        raise ConfigError(f"{where}: roles must be among {', '.join(r.value for r in Role)}") from None
+    if not roles:
+        raise ConfigError(f"{where}: give the roles that must approve")
+    when = raw.get("when", [])
+    when = [when] if isinstance(when, str) else when
+    bad = [w for w in when if w not in CONDITIONS]
+    if bad:
+        raise ConfigError(f"{where}: unknown condition {bad[0]!r} (conditions: {', '.join(CONDITIONS)})")
+    limits = {k: _decimal(raw[k], f"{where}.{k}") for k in ("amount_delta_over", "sunk_cost_over") if k in raw}
+    if not when and not limits:
+        raise ConfigError(f"{where}: give `when` conditions or a limit (amount_delta_over, sunk_cost_over)")
+    return ApprovalRule(roles, frozenset(when), **limits)
 
 
 def _reject_unknown(data: dict[str, Any], where: Path) -> None:

@@ -338,7 +338,8 @@ class _Builder:
         return order, reason
 
 
-ORDER_COLUMNS = [c.name for c in t.orders.c if c.name not in ("id", "customer_id")]
+# row_version is the optimistic lock's counter: the database starts it at 1
+ORDER_COLUMNS = [c.name for c in t.orders.c if c.name not in ("id", "customer_id", "row_version")]
 LINE_COLUMNS = [c.name for c in t.order_lines.c if c.name not in ("id", "order_id", "product_id")]
 
 

@@ -50,7 +50,7 @@ class MessageBus:
                     denied.action,
                     subject_of(message),
                     outcome="denied",
-                    detail=f"needs {', '.join(denied.roles)}",
+                    detail=f"needs {', '.join(denied.roles)}" if denied.roles else denied.code,
                 )
             )
             uow.commit()

@@ -100,3 +100,15 @@ class Conflict(OrderbotError):
 
     code = "conflict"
     default = "That is not possible: {detail}"
+
+
+class SelfApproval(PermissionDenied):
+    """The requester of a change request may not approve (or reject) it."""
+
+    code = "cr_self_approval"
+    default = "You requested {number}: someone else must decide it."
+
+    def __init__(self, number: str) -> None:
+        OrderbotError.__init__(self, "cr_self_approval", number=number)
+        self.action = "approve"
+        self.roles = ()

@@ -164,3 +164,89 @@ class WorkOrderDone(Event):
     scrap: Decimal
     order_number: str
     by: str
+
+
+# -- change requests: ``number`` is the order's, so one order's messages stay in sequence --------
+@dataclass(frozen=True)
+class ChangeRequested(Event):
+    kind: ClassVar[str] = "cr_created"
+    cr: str
+    number: str
+    customer: str
+    kinds: tuple[str, ...]
+    risk: str
+    required: tuple[str, ...]  # roles that must approve
+    by: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ChangeApprovalRecorded(Event):
+    """One approver's approval, while others are still awaited."""
+
+    kind: ClassVar[str] = "cr_approval"
+    cr: str
+    number: str
+    roles: tuple[str, ...]
+    by: str
+    pending: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChangeApproved(Event):
+    """The last approval: the change is applied in the same transaction."""
+
+    kind: ClassVar[str] = "cr_approved"
+    cr: str
+    number: str
+    customer: str
+    version: int
+    by: str
+    requested_by: str
+
+
+@dataclass(frozen=True)
+class ChangeRejected(Event):
+    kind: ClassVar[str] = "cr_rejected"
+    cr: str
+    number: str
+    customer: str
+    by: str
+    reason: str
+    requested_by: str
+
+
+@dataclass(frozen=True)
+class ChangeReassessed(Event):
+    """The order moved on before the last approval: assessed again, approvals start over (or it went stale)."""
+
+    kind: ClassVar[str] = "cr_reassessed"
+    cr: str
+    number: str
+    version: int
+    required: tuple[str, ...]
+    stale: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ChangeWithdrawn(Event):
+    kind: ClassVar[str] = "cr_withdrawn"
+    cr: str
+    number: str
+    by: str
+
+
+@dataclass(frozen=True)
+class OrderChanged(Event):
+    """Customer-facing: the order's terms changed (by an approved change request)."""
+
+    kind: ClassVar[str] = "order_changed"
+    number: str
+    customer: str
+    cr: str
+    version: int
+    changes: tuple[tuple[str, str, str, str], ...]  # (kind, sku, old, new)
+    due_date: date | None
+    amount: Decimal
+    by: str

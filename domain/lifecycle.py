@@ -58,6 +58,10 @@ NOT_SHIPPED: frozenset[Status] = frozenset(
 TERMINAL: frozenset[Status] = frozenset({S.closed, S.cancelled})
 # Terms (lines, prices, dates) may be edited directly only before confirmation.
 EDITABLE: frozenset[Status] = frozenset({S.draft, S.pending_confirmation})
+# After confirmation, and until it ships, an order changes through a change request.
+CHANGEABLE: frozenset[Status] = frozenset({S.confirmed, S.in_production, S.ready, S.on_hold})
+# Orders that hold stock for their lines (or wait for it).
+HOLDS_STOCK: frozenset[Status] = CHANGEABLE
 
 
 def allowed_from(status: Status) -> tuple[Status, ...]:

@@ -14,7 +14,7 @@ from domain.events import (
     OrderShipped,
     OrderStatusChanged,
 )
-from domain.lifecycle import EDITABLE, OPEN, TRANSITIONS, Status, allowed_from, next_on_main_line
+from domain.lifecycle import CHANGEABLE, EDITABLE, OPEN, TRANSITIONS, Status, allowed_from, next_on_main_line
 from domain.money import canonical, plain
 from domain.parties import Customer, Product
 
@@ -85,8 +85,12 @@ class Order:
     events: list[Event] = field(default_factory=list, repr=False)
 
     # -- terms -----------------------------------------------------------------------------
-    def _require_editable(self) -> None:
-        if self.status not in EDITABLE:
+    def _require_editable(self, through_change: bool = False) -> None:
+        """Drafts are edited directly; a confirmed order's terms move only through an approved change request."""
+        if through_change:
+            if self.status not in CHANGEABLE and self.status not in EDITABLE:
+                raise Conflict("order_not_changeable", number=self.number, status=self.status.value)
+        elif self.status not in EDITABLE:
             raise Conflict("order_not_editable", number=self.number, status=self.status.value)
 
     def add_line(
@@ -95,8 +99,9 @@ class Order:
         quantity: Decimal,
         unit_price: Decimal | None = None,
         requested_date: date | None = None,
+        through_change: bool = False,
     ) -> OrderLine:
-        self._require_editable()
+        self._require_editable(through_change)
         price = product.list_price if unit_price is None else unit_price
         if not price.is_finite() or price < 0:
             raise InvalidInput("price_negative", price=str(price))
@@ -118,25 +123,41 @@ class Order:
                 return ln
         raise NotFound("line", f"{self.number}#{line_no}")
 
-    def remove_line(self, line_no: int) -> None:
-        self._require_editable()
-        self.lines.remove(self.line(line_no))
+    def remove_line(self, line_no: int, through_change: bool = False) -> None:
+        self._require_editable(through_change)
+        line = self.line(line_no)
+        if line.shipped_qty > 0 or line.reserved_qty > 0:
+            raise Conflict("line_holds_stock", number=self.number, line=line_no)
+        self.lines.remove(line)
         self._recalculate()
 
-    def set_line(self, line_no: int, quantity: Decimal | None, unit_price: Decimal | None) -> None:
-        self._require_editable()
+    def set_line(
+        self,
+        line_no: int,
+        quantity: Decimal | None,
+        unit_price: Decimal | None,
+        requested_date: date | None = None,
+        through_change: bool = False,
+    ) -> None:
+        self._require_editable(through_change)
         ln = self.line(line_no)
         if quantity is not None:
+            if quantity < ln.shipped_qty:
+                raise InvalidInput(
+                    "qty_below_shipped", line=line_no, quantity=str(quantity), shipped=str(ln.shipped_qty)
+                )
             ln.quantity = positive_quantity(quantity)
+        if requested_date is not None:
+            ln.requested_date = requested_date
         if unit_price is not None:
             if not unit_price.is_finite() or unit_price < 0:
                 raise InvalidInput("price_negative", price=str(unit_price))
             ln.unit_price = unit_price
         self._recalculate()
 
-    def set_terms(self, **terms: Any) -> list[str]:
+    def set_terms(self, through_change: bool = False, **terms: Any) -> list[str]:
         """Change header terms (due_date, rush, po_ref, notes); returns the names that changed."""
-        self._require_editable()
+        self._require_editable(through_change)
         changed = []
         for name, value in terms.items():
             if name not in {"due_date", "rush", "po_ref", "notes"}:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from domain.changes import ChangeRequest, Delegation
 from domain.history import AuditEntry, Diff, OrderVersion
 from domain.orders import Order
 from domain.parties import Product
@@ -36,9 +37,12 @@ class OrderPage:
 
 @dataclass
 class OrderHistoryView:
+    """The audit trail of an order (every action, at the version it was on) and its refused attempts."""
+
     order: Order
-    versions: list[OrderVersion]
+    entries: list[AuditEntry]
     refused: list[AuditEntry]
+    versions: list[OrderVersion] = field(default_factory=list)
 
 
 @dataclass
@@ -115,3 +119,48 @@ class WorkOrderView:
 @dataclass
 class WorkOrdersView:
     wos: list[WorkOrder]
+
+
+@dataclass
+class ChangeView:
+    """One change request, with what just happened to it (``code``) and its order as it is now."""
+
+    code: str
+    cr: ChangeRequest
+    order: Order | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    refused: list[AuditEntry] = field(default_factory=list)
+
+
+@dataclass
+class ChangesView:
+    crs: list[ChangeRequest]
+    title_code: str
+    title_params: dict[str, Any] = field(default_factory=dict)
+    now: datetime | None = None  # for the age of pending requests
+    for_user: str = ""
+
+
+@dataclass
+class CustomerChanges:
+    customer: str
+    name: str
+    count: int
+    kinds: dict[str, int]
+    approved: int
+    rejected: int
+    open: int
+    sunk_cost: Decimal
+    penalty: Decimal
+    amount_delta: Decimal
+
+
+@dataclass
+class ChangeReportView:
+    month: str
+    rows: list[CustomerChanges]
+
+
+@dataclass
+class DelegationsView:
+    delegations: list[Delegation]

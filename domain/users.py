@@ -18,6 +18,10 @@ class Role(enum.StrEnum):
     admin = "admin"
 
 
+# Roles that approve change requests (and so may name a backup while away).
+APPROVING: tuple[Role, ...] = (Role.sales_manager, Role.finance, Role.production, Role.tech)
+
+
 class Front(enum.StrEnum):
     """The front end a user spoke through; identities are unique per front end."""
 
@@ -68,6 +72,7 @@ PERMISSIONS: dict[str, tuple[Role, ...]] = {
     "approve_purchase": (Role.finance, Role.sales_manager),
     "receive": (Role.warehouse,),
     "work_orders": (Role.production,),
+    "request_change": SALES,
 }
 
 

@@ -9,9 +9,11 @@ One instance can be entered again and again, so ``MessageBus(fake.factory)`` (or
 ``MessageBus(lambda readonly=False: fake)``) sees one database across many transactions.
 
 Like ``adapters.sql.uow``, ``commit`` collects the ``events`` of every aggregate handed out in the
-transaction (orders, stock items, purchase and work orders) into ``outbox``, and moves each stock
-item's ``moves`` into ``ledger`` (numbered, oldest first). ``stock.lock`` creates missing rows with
-zeros; waiting/holding/short follow the SQL adapter's statuses. ``opening`` seeds a counted stock.
+transaction (orders, stock items, purchase and work orders, change requests) into ``outbox``, and
+moves each stock item's ``moves`` into ``ledger`` (numbered, oldest first). ``stock.lock`` creates
+missing rows with zeros; waiting/holding/short follow the SQL adapter's statuses. ``opening`` seeds a
+counted stock. ``changes`` keeps change requests (their decisions get ids on add and on commit) and
+approvers' delegations.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
+from domain.changes import ChangeRequest, CRStatus, Delegation
 from domain.checks import OrderPolicy
 from domain.events import Event
 from domain.history import AuditEntry, OrderVersion
@@ -61,6 +64,8 @@ class State:
     stock: dict[tuple[int, str], StockItem] = field(default_factory=dict)
     pos: dict[str, PurchaseOrder] = field(default_factory=dict)
     wos: dict[str, WorkOrder] = field(default_factory=dict)
+    crs: dict[str, ChangeRequest] = field(default_factory=dict)
+    delegations: list[Delegation] = field(default_factory=list)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -132,6 +137,16 @@ class FakeOrders:
             ),
             Decimal(0),
         )
+
+    def skus_ordered(self, customer_id: int, skus: Sequence[str], excluding_number: str) -> set[str]:
+        wanted = set(skus)
+        return {
+            ln.product.sku
+            for o in self._s.orders.values()
+            if o.customer.id == customer_id and o.number != excluding_number and o.status is not Status.cancelled
+            for ln in o.lines
+            if ln.product.sku in wanted
+        }
 
 
 class FakeCustomers:
@@ -339,6 +354,58 @@ class FakeSupply:
         return [(when, left) for when, left in out if left > 0]
 
 
+class FakeChanges:
+    """``ChangeRepository`` in memory: change requests by number, delegations in the order added."""
+
+    def __init__(self, state: State, seen: list[Any]) -> None:
+        self._s, self._seen = state, seen
+
+    def _see(self, cr: ChangeRequest) -> ChangeRequest:
+        see(self._seen, cr)
+        return cr
+
+    def number_decisions(self) -> None:
+        """Give ids to decisions appended since the request was stored, as the database would on flush."""
+        for cr in self._s.crs.values():
+            for d in cr.decisions:
+                if d.id is None:
+                    d.id = self._s.new_id()
+
+    def add(self, cr: ChangeRequest) -> None:
+        if cr.number in self._s.crs:
+            raise AssertionError(f"duplicate change request {cr.number}")
+        cr.id = cr.id or self._s.new_id()
+        for d in cr.decisions:
+            d.id = d.id or self._s.new_id()
+        self._s.crs[cr.number] = self._see(cr)
+
+    def get(self, number: str, lock: bool = False) -> ChangeRequest | None:
+        found = self._s.crs.get(number)
+        return self._see(found) if found is not None else None
+
+    def of_order(self, order_number: str) -> Sequence[ChangeRequest]:
+        found = [cr for cr in self._s.crs.values() if cr.order_number == order_number]
+        return [self._see(cr) for cr in sorted(found, key=lambda cr: cr.id or 0)]
+
+    def pending(self) -> Sequence[ChangeRequest]:
+        found = [cr for cr in self._s.crs.values() if cr.status is CRStatus.pending]
+        return [self._see(cr) for cr in sorted(found, key=lambda cr: (cr.requested_at, cr.id or 0))]
+
+    def requested_between(self, first: date, last: date) -> Sequence[ChangeRequest]:
+        found = [cr for cr in self._s.crs.values() if first <= cr.requested_on <= last]
+        return [self._see(cr) for cr in sorted(found, key=lambda cr: cr.id or 0)]
+
+    def count_for_customer(self, customer: str, since: date) -> int:
+        return sum(1 for cr in self._s.crs.values() if cr.customer == customer and cr.requested_on >= since)
+
+    def add_delegation(self, delegation: Delegation) -> None:
+        delegation.id = delegation.id or self._s.new_id()
+        self._s.delegations.append(delegation)
+
+    def delegations(self, on: date | None = None) -> Sequence[Delegation]:
+        return [d for d in self._s.delegations if d.active and (on is None or d.starts <= on <= d.ends)]
+
+
 class FakeUnitOfWork:
     """Implements ``domain.ports.UnitOfWork`` in memory; see the module docstring."""
 
@@ -402,6 +469,10 @@ class FakeUnitOfWork:
     def versions_of(self, number: str) -> list[OrderVersion]:
         return [v for v in self.saved.versions if v.order_number == number]
 
+    def change(self, number: str) -> ChangeRequest:
+        """The committed change request."""
+        return self.saved.crs[number]
+
     # -- the UnitOfWork protocol ----------------------------------------------------------
     def __enter__(self) -> FakeUnitOfWork:
         if self._work is not None:
@@ -418,7 +489,7 @@ class FakeUnitOfWork:
         repos = self._repos(self._work, self._seen, self.ledger)
         self.orders, self.customers, self.products = repos.orders, repos.customers, repos.products
         self.users, self.history = repos.users, repos.history
-        self.stock, self.supply = repos.stock, repos.supply
+        self.stock, self.supply, self.changes = repos.stock, repos.supply, repos.changes
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self._work = None  # anything not committed is gone
@@ -429,9 +500,10 @@ class FakeUnitOfWork:
             raise AssertionError("commit outside a unit of work")
         if self.readonly:
             raise AssertionError("commit in a read-only unit of work")
+        self.changes.number_decisions()
         events = list(self._published)
         self._published.clear()
-        for obj in self._seen:  # orders, stock items, purchase and work orders, in the order first seen
+        for obj in self._seen:  # orders, stock items, purchase and work orders, change requests, as first seen
             events.extend(obj.events)
             obj.events = []
             if isinstance(obj, StockItem):
@@ -471,6 +543,7 @@ class FakeUnitOfWork:
             history=FakeHistory(state),
             stock=FakeStock(state, seen, ledger),
             supply=FakeSupply(state, seen),
+            changes=FakeChanges(state, seen),
         )
 
 

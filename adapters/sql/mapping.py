@@ -8,6 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import registry, relationship
 
 from adapters.sql import tables as t
+from domain.changes import ChangeRequest, Decision, Delegation
 from domain.history import AuditEntry, OrderVersion
 from domain.orders import Order, OrderLine
 from domain.parties import Customer, Product
@@ -39,8 +40,9 @@ def build_registry() -> registry:
                 OrderLine, lazy="raise", cascade="all, delete-orphan", order_by=t.order_lines.c.line_no
             ),
         },
-        version_id_col=t.orders.c.version,
-        version_id_generator=False,
+        # `version` counts revisions of the terms (the domain bumps it); `row_version` catches every
+        # concurrent write, stage moves included: the ORM bumps it and checks it on each UPDATE.
+        version_id_col=t.orders.c.row_version,
     )
     reg.map_imperatively(OrderVersion, t.order_versions)
     reg.map_imperatively(AuditEntry, t.audit_log)
@@ -62,7 +64,18 @@ def build_registry() -> registry:
     reg.map_imperatively(
         WorkOrder, t.work_orders, properties={"product": relationship(Product, lazy="joined", innerjoin=True)}
     )
-    for cls in (Order, StockItem, PurchaseOrder, WorkOrder):
+    reg.map_imperatively(Decision, t.cr_decisions)
+    reg.map_imperatively(
+        ChangeRequest,
+        t.change_requests,
+        properties={
+            "decisions": relationship(
+                Decision, lazy="selectin", cascade="all, delete-orphan", order_by=t.cr_decisions.c.id
+            )
+        },
+    )
+    reg.map_imperatively(Delegation, t.delegations)
+    for cls in (Order, StockItem, PurchaseOrder, WorkOrder, ChangeRequest):
         event.listen(cls, "load", _fresh_events)
     return reg
 

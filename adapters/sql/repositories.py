@@ -81,6 +81,24 @@ class SqlOrders:
         # SUM keeps the column's type, so the value arrives already as an exact Decimal
         return Decimal(self.session.execute(stmt).scalar_one())
 
+    def skus_ordered(self, customer_id: int, skus: Sequence[str], excluding_number: str) -> set[str]:
+        """Which of ``skus`` appear on the customer's other orders (cancelled ones do not count)."""
+        if not skus:
+            return set()
+        o, p = t.orders.c, t.products.c
+        stmt = (
+            select(p.sku)
+            .select_from(t.order_lines.join(t.orders).join(t.products))
+            .where(
+                o.customer_id == customer_id,
+                o.number != excluding_number,
+                o.status != Status.cancelled,
+                p.sku.in_(sorted(set(skus))),
+            )
+            .distinct()
+        )
+        return set(self.session.scalars(stmt))
+
 
 class SqlCustomers:
     def __init__(self, session: Session) -> None:

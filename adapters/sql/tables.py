@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 
 from adapters.sql.types import Money, Quantity, RoleSet, UTCDateTime
+from domain.changes import CRStatus
 from domain.lifecycle import Status
 from domain.parties import MakeOrBuy, Tier
 from domain.stock import MoveKind
@@ -38,10 +39,10 @@ metadata = MetaData(
 )
 
 
-def _enum(kind: type) -> Enum:
+def _enum(kind: type, length: int = 24) -> Enum:
     # Stored as text with no database enum type: adding a status later is a code change only.
     return Enum(
-        kind, native_enum=False, create_constraint=False, length=24, values_callable=lambda e: [m.value for m in e]
+        kind, native_enum=False, create_constraint=False, length=length, values_callable=lambda e: [m.value for m in e]
     )
 
 
@@ -102,10 +103,12 @@ orders = Table(
     Column("carrier", String(64), nullable=False, default=""),
     Column("tracking", String(64), nullable=False, default=""),
     Column("amount", Money(), nullable=False),
-    Column("version", Integer, nullable=False),
+    Column("version", Integer, nullable=False),  # revisions of the terms agreed with the customer
     Column("last_line_no", Integer, nullable=False, default=0),
     Column("updated_at", UTCDateTime(), nullable=True),
     Column("status_changed_at", UTCDateTime(), nullable=True),
+    # The optimistic lock: bumped by the ORM on every UPDATE of the row, stage moves included.
+    Column("row_version", Integer, nullable=False, server_default="1"),
     # list/credit/overdue scans each walk one of these instead of the whole table
     Index(None, "customer_id", "status"),
     Index(None, "status", "due_date"),
@@ -275,4 +278,66 @@ work_orders = Table(
     Column("scrap", Quantity(), nullable=False),
     Index(None, "order_number", "line_no"),
     Index(None, "product_id", "status"),
+)
+
+
+# Change requests to confirmed orders, their approvals, and who stands in for an approver while away.
+change_requests = Table(
+    "change_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(32), nullable=False, unique=True),
+    Column("order_number", String(32), nullable=False),
+    Column("customer", String(32), nullable=False),
+    Column("requested_by", String(64), nullable=False),
+    Column("requested_at", UTCDateTime(), nullable=False),
+    Column("requested_on", Date, nullable=False),
+    Column("front", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("base_version", Integer, nullable=False),
+    # Each holds what the domain replaces wholesale (never mutated in place), so plain JSON is enough.
+    Column("changes", JSON, nullable=False),
+    Column("inputs", JSON, nullable=False),
+    Column("impact", JSON, nullable=False),
+    Column("required", JSON, nullable=False),
+    Column("status", _enum(CRStatus), nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("decided_at", UTCDateTime(), nullable=True),
+    Column("applied_version", Integer, nullable=True),
+    Column("note", Text, nullable=False, default=""),
+    Index(None, "order_number"),
+    Index(None, "status"),
+    Index(None, "customer", "requested_on"),  # the monthly count per customer, and the monthly report
+)
+
+cr_decisions = Table(
+    "cr_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("change_request_id", ForeignKey("change_requests.id", ondelete="CASCADE"), nullable=False),
+    Column("role", _enum(Role, 32), nullable=False),
+    Column("approver", String(64), nullable=False),
+    Column("outcome", String(16), nullable=False),  # approved | rejected
+    Column("at", UTCDateTime(), nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("on_behalf_of", String(64), nullable=False, default=""),
+    Column("reason", Text, nullable=False, default=""),
+    Column("order_version", Integer, nullable=False),
+    # one word per role and round: of two concurrent approvals for the same role, one fails on commit
+    UniqueConstraint("change_request_id", "round", "role"),
+)
+
+delegations = Table(
+    "delegations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("delegator", String(64), nullable=False),
+    Column("backup", String(64), nullable=False),
+    Column("role", _enum(Role, 32), nullable=False),
+    Column("starts", Date, nullable=False),
+    Column("ends", Date, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Index(None, "backup", "active"),
 )

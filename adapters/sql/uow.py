@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from adapters.sql import tables as t
+from adapters.sql.changes_repo import SqlChanges
 from adapters.sql.engine import READONLY
 from adapters.sql.outbox import Router, write_events
 from adapters.sql.repositories import SqlCustomers, SqlHistory, SqlOrders, SqlProducts, SqlUsers
@@ -46,6 +47,7 @@ class SqlUnitOfWork:
         self.history = SqlHistory(self.session)
         self.stock = SqlStock(self.session)
         self.supply = SqlSupply(self.session)
+        self.changes = SqlChanges(self.session)
         self._published = []
         return self
 

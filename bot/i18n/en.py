@@ -1,5 +1,7 @@
 """English catalog. Keys are the codes of errors, results, labels and events."""
 
+from bot.i18n import changes_en
+
 MESSAGES: dict[str, str] = {
     # errors
     "error": "Something is wrong with that request.",
@@ -185,3 +187,4 @@ MESSAGES: dict[str, str] = {
     "help_footer": "`help VERB` shows usage and an example. Chinese verbs work too (查看, 列表, 确认, 取消, 发货…).",
     "help_usage": "Usage", "help_example": "Example", "help_aliases": "Also",
 }  # fmt: skip
+MESSAGES.update(changes_en.MESSAGES)

@@ -1,5 +1,7 @@
 """简体中文词条。键与 en.py 一一对应（测试会检查）。"""
 
+from bot.i18n import changes_zh
+
 MESSAGES: dict[str, str] = {
     "error": "请求有问题。",
     "invalid_input": "输入无效：{detail}",
@@ -174,3 +176,4 @@ MESSAGES: dict[str, str] = {
     "help_footer": "`help 命令` 查看用法和示例。英文命令同样可用（show, list, confirm, cancel, ship…）。",
     "help_usage": "用法", "help_example": "示例", "help_aliases": "别名",
 }  # fmt: skip
+MESSAGES.update(changes_zh.MESSAGES)

@@ -33,6 +33,11 @@ def tokenize(text: str) -> list[str]:
         raise ParseError("unbalanced_quotes") from None
 
 
+def looks_like_code(token: str) -> bool:
+    """A product code such as BOLT-M8X30 (a letter first, a digit inside) — never a date word."""
+    return bool(_CODE.match(token))
+
+
 def order_number(token: str) -> str:
     m = _ORDER_NO.match(token.strip())
     if not m:

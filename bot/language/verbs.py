@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from bot.language import change_parser as cp
 from bot.language import parser as p
 from bot.language import stock_parser as sp
 from bot.language.dates import DateReader
@@ -74,6 +75,18 @@ VERBS: tuple[Verb, ...] = (
     Verb("po", ("采购", "采购单"), _simple(sp.p_po)),
     Verb("receive", ("收货", "入库"), _simple(sp.p_receive)),
     Verb("wo", ("工单",), _simple(sp.p_wo)),
+    Verb("change", ("变更", "改单"), _simple(cp.p_change)),
+    Verb("qty", ("改数量",), _simple(cp.p_qty)),
+    Verb("reschedule", ("改期", "调交期"), _simple(cp.p_reschedule)),
+    Verb("approve", ("同意", "批准"), _simple(cp.p_approve)),
+    Verb("reject", ("驳回", "拒绝"), _simple(cp.p_reject)),
+    Verb("withdraw", ("撤回",), _simple(cp.p_withdraw)),
+    Verb("pending", ("待审批", "待办"), _simple(cp.p_pending)),
+    Verb("changes", ("变更记录",), _simple(cp.p_changes)),
+    Verb("cr", ("变更单",), _simple(cp.p_cr)),
+    Verb("report", ("报表", "报告"), _simple(cp.p_report)),
+    Verb("delegate", ("委托", "代理"), _simple(cp.p_delegate)),
+    Verb("delegations", ("委托列表",), _no_args(c.ListDelegations)),
     Verb("admin", ("管理",), _simple(p.p_admin)),
 )
 

@@ -10,6 +10,7 @@ from bot.i18n import Translator
 from bot.i18n.help import HELP
 from bot.language.parser import HelpRequest
 from bot.language.verbs import VERBS
+from bot.replies import changes as ch
 from bot.replies import orders as o
 from bot.replies import stock as s
 from bot.replies.message import Button, Message, Table
@@ -17,6 +18,10 @@ from domain.errors import ConfirmationFailed, OrderbotError
 from domain.orders import Order
 from domain.results import (
     AtpAnswer,
+    ChangeReportView,
+    ChangesView,
+    ChangeView,
+    DelegationsView,
     DiffView,
     Done,
     LedgerView,
@@ -44,6 +49,10 @@ STOCK_RENDERERS: tuple[tuple[type, Any], ...] = (
     (PurchaseOrdersView, s.purchase_orders),
     (WorkOrderView, s.work_order),
     (WorkOrdersView, s.work_orders),
+    (ChangeView, ch.change_view),
+    (ChangesView, ch.changes_list),
+    (ChangeReportView, ch.report),
+    (DelegationsView, ch.delegations),
 )
 
 
@@ -101,6 +110,15 @@ def render_event(kind: str, payload: dict[str, Any], t: Translator) -> str:
         key = "ev_role_changed_granted" if params.get("granted") else "ev_role_changed_revoked"
     if "amount" in params:
         params["amount"] = t.money(_dec(params["amount"]))
+    if kind == "order_changed":
+        params["changes"] = ch.summary_text(t, params.get("changes", []))
+    for name in ("required", "roles", "pending"):
+        if isinstance(params.get(name), list):
+            params[name] = ch.roles_text(t, params[name])
+    if isinstance(params.get("kinds"), list):
+        params["kinds"] = ", ".join(t(f"kindname_{k}") for k in params["kinds"])
+    if kind == "cr_created":
+        params["risk"] = t(f"risk_{params.get('risk')}")
     text = t(key, **params)
     return text if text != key else f"{kind}: {payload}"
 

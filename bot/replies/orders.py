@@ -120,11 +120,12 @@ def page(t: Translator, result: OrderPage, today: date) -> Message:
 
 
 def history(t: Translator, view: OrderHistoryView) -> Message:
-    headers = [t(k) for k in ("lbl_version", "lbl_when", "lbl_who", "lbl_action", "lbl_status", "lbl_why")]
+    headers = [t(k) for k in ("lbl_version", "lbl_when", "lbl_who", "lbl_action", "lbl_why")]
     rows = [
-        [f"v{v.version}", t.when(v.at), f"{v.actor} ({v.front})", v.action, t.status(v.snapshot["status"]), v.reason]
-        for v in view.versions
-    ]
+        [f"v{e.version}" if e.version else "", t.when(e.at), f"{e.actor} ({e.front})", e.action,
+         " · ".join(x for x in (e.reason, e.detail) if x)]
+        for e in view.entries
+    ]  # fmt: skip
     msg = Message(title=t("history_title", number=view.order.number), tables=[Table(headers, rows)])
     if view.refused:
         refused = [[t.when(e.at), f"{e.actor} ({e.front})", e.action, e.detail] for e in view.refused]

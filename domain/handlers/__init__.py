@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from domain import commands as c
-from domain.handlers import admin, orders, queries, stock, supply
+from domain.handlers import admin, change_views, changes, orders, queries, stock, supply
 
 Handler = Callable[[Any, Any, Any], Any]
 
@@ -52,4 +52,15 @@ HANDLERS: dict[type, Handler] = {
     c.ListWorkOrders: supply.list_work_orders,
     c.MoveWorkOrder: supply.move_work_order,
     c.ReportWorkOrder: supply.report_work_order,
+    c.RequestChange: changes.request_change,
+    c.ApproveChange: changes.approve_change,
+    c.RejectChange: changes.reject_change,
+    c.WithdrawChange: changes.withdraw_change,
+    c.Delegate: change_views.delegate,
+    c.EndDelegation: change_views.end_delegation,
+    c.ListDelegations: change_views.list_delegations,
+    c.PendingApprovals: change_views.pending_approvals,
+    c.OrderChanges: change_views.order_changes,
+    c.ShowChange: change_views.show_change,
+    c.ChangeReport: change_views.change_report,
 }

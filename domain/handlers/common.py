@@ -18,8 +18,12 @@ def load_order(uow: UnitOfWork, number: str) -> Order:
     return order
 
 
-def record(uow: UnitOfWork, order: Order, ctx: Context, action: str, reason: str = "", detail: str = "") -> None:
-    """Every change of an order: a new version (full snapshot) plus an audit entry, same transaction."""
+def revise(uow: UnitOfWork, order: Order, ctx: Context, action: str, reason: str = "", detail: str = "") -> None:
+    """A change of the order's terms (lines, quantities, prices, dates, cancellation by change request):
+    a new version with a full snapshot, plus an audit entry, in the same transaction.
+
+    Version 1 is the order as entered; version 2 is its first revision. Stage moves are not revisions
+    of what was agreed with the customer: they go to the audit trail only (see ``record``)."""
     order.version += 1
     order.updated_at = ctx.now
     actor = ctx.user.name
@@ -28,6 +32,14 @@ def record(uow: UnitOfWork, order: Order, ctx: Context, action: str, reason: str
     )
     uow.history.audit(
         AuditEntry(ctx.now, actor, ctx.front.value, action, order.number, "ok", order.version, detail, reason)
+    )
+
+
+def record(uow: UnitOfWork, order: Order, ctx: Context, action: str, reason: str = "", detail: str = "") -> None:
+    """A stage move (submit, confirm, hold, ship, ...): an audit entry at the order's current version."""
+    order.updated_at = ctx.now
+    uow.history.audit(
+        AuditEntry(ctx.now, ctx.user.name, ctx.front.value, action, order.number, "ok", order.version, detail, reason)
     )
 
 

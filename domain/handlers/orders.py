@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from domain import commands as c
 from domain.checks import confirmation_problems
 from domain.errors import ConfirmationFailed, IllegalTransition, InvalidInput, NotFound
 from domain.events import OrderCreated, OrderUpdated
-from domain.handlers import fulfilment
-from domain.handlers.common import load_order, record, resolve_due
-from domain.lifecycle import Status
+from domain.handlers import changes, fulfilment
+from domain.handlers.common import load_order, record, resolve_due, revise
+from domain.lifecycle import CHANGEABLE, Status
 from domain.orders import Order, number_for
 from domain.ports import Context, UnitOfWork
-from domain.results import Done
+from domain.results import ChangeView, Done
 from domain.users import require
 
 # Statuses whose orders hold stock and receive it for their backorders.
@@ -55,13 +56,13 @@ def create_order(cmd: c.CreateOrder, uow: UnitOfWork, ctx: Context) -> Done:
     )
     _add_lines(uow, order, cmd.lines, ctx)
     uow.orders.add(order)
-    record(uow, order, ctx, "create")
+    revise(uow, order, ctx, "create")
     order.events.append(OrderCreated(order.number, customer.code, order.amount, ctx.user.name))
     return Done("order_created", {"number": order.number}, order)
 
 
 def _edited(uow: UnitOfWork, order: Order, ctx: Context, what: str) -> Done:
-    record(uow, order, ctx, "edit", detail=what)
+    revise(uow, order, ctx, "edit", detail=what)
     order.events.append(OrderUpdated(order.number, order.customer.code, order.version, what, ctx.user.name))
     return Done("order_updated", {"number": order.number, "version": order.version}, order)
 
@@ -90,7 +91,7 @@ def set_line(cmd: c.SetLine, uow: UnitOfWork, ctx: Context) -> Done:
 def set_terms(cmd: c.SetTerms, uow: UnitOfWork, ctx: Context) -> Done:
     require(ctx.user, "edit")
     order = load_order(uow, cmd.number)
-    terms: dict[str, object] = {}
+    terms: dict[str, Any] = {}
     if cmd.due_date is not None:
         terms["due_date"] = resolve_due(cmd.due_date, order.due_date, ctx.today)
     for name in ("rush", "po_ref", "notes"):
@@ -194,14 +195,14 @@ def close_order(cmd: c.CloseOrder, uow: UnitOfWork, ctx: Context) -> Done:
     return _advance_plain(load_order(uow, cmd.number), Status.closed, uow, ctx)
 
 
-def cancel_order(cmd: c.CancelOrder, uow: UnitOfWork, ctx: Context) -> Done:
+def cancel_order(cmd: c.CancelOrder, uow: UnitOfWork, ctx: Context) -> Done | ChangeView:
     require(ctx.user, "cancel")
     if not cmd.reason.strip():
         raise InvalidInput("reason_required")
     order = load_order(uow, cmd.number)
-    had_stock = order.status not in (Status.draft, Status.pending_confirmation)
-    order.cancel(ctx.user.name, ctx.now, cmd.reason)
-    if had_stock:
-        fulfilment.release(uow, order, ctx)
+    if order.status in CHANGEABLE:
+        # promised to the customer: cancelling is a change request, approved like any other
+        return changes.cancel_through_change(cmd, uow, ctx)
+    order.cancel(ctx.user.name, ctx.now, cmd.reason)  # a draft holds no stock
     record(uow, order, ctx, "cancel", reason=cmd.reason)
     return Done("order_moved", {"number": order.number, "status": order.status.value}, order)

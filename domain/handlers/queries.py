@@ -53,8 +53,10 @@ def find_orders(q: c.FindOrders, uow: UnitOfWork, ctx: Context) -> OrderPage:
 
 def order_history(q: c.OrderHistory, uow: UnitOfWork, ctx: Context) -> OrderHistoryView:
     order = load_order(uow, q.number)
-    refused = [e for e in uow.history.audit_of(order.number) if e.outcome != "ok"]
-    return OrderHistoryView(order, list(uow.history.versions(order.number)), refused)
+    trail = list(uow.history.audit_of(order.number))
+    done = [e for e in trail if e.outcome == "ok"]
+    refused = [e for e in trail if e.outcome != "ok"]
+    return OrderHistoryView(order, done, refused, list(uow.history.versions(order.number)))
 
 
 def diff_order(q: c.DiffOrder, uow: UnitOfWork, ctx: Context) -> DiffView:

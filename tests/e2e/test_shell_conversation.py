@@ -20,6 +20,7 @@ count BOLT-M8X30 5000 opening balance
 count NUT-M8 5000 opening balance
 /as lily
 new CUST-001 BOLT-M8X30 1000 @0.12 NUT-M8 1000 due 下周五 po PO-7781
+set SO-2026-000001 due 12月4日
 confirm SO-2026-000001
 hold SO-2026-000001 客户要求等图纸
 resume SO-2026-000001
@@ -33,7 +34,7 @@ deliver SO-2026-000001
 close SO-2026-000001
 show SO-2026-000001
 history SO-2026-000001
-diff SO-2026-000001 v1 v3
+diff SO-2026-000001 v1 v2
 """
 
 
@@ -72,15 +73,15 @@ def test_scripted_conversation_takes_an_order_from_entry_to_close(tmp_path: Path
     assert "SF1234567890" in out
     # the channel hears about every step, in order
     notices = [line for line in out.splitlines() if "📣 [channel:orders]" in line]
-    assert len(notices) == 9, notices
-    assert "SF1234567890" in notices[6]
-    # history lists every version with who and why; the diff shows what changed between v1 and v3
+    assert len(notices) == 10, notices
+    assert "SF1234567890" in notices[7]
+    # history lists every step with who, why and the version it was on; the diff shows the draft's edit
     history = out.split("history SO-2026-000001")[1]
     for who in ("lily", "zhao", "liu", "wang"):
         assert who in history
     assert "客户要求等图纸" in history
-    diff = out.split("diff SO-2026-000001 v1 v3")[1]
-    assert "草稿" in diff and "暂停" in diff and "2026-11-27" in diff  # wang reads Chinese
+    diff = out.split("diff SO-2026-000001 v1 v2")[1]
+    assert "交期" in diff and "2026-11-27" in diff and "2026-12-04" in diff  # wang reads Chinese
 
 
 def test_errors_in_a_script_are_one_line_and_change_nothing(tmp_path: Path) -> None:

@@ -39,6 +39,7 @@ def test_whole_life_of_an_order(chat: Chat) -> None:
     out = say(chat, "lily", "new CUST-001 BOLT-M8X30 1000 @0.11 WASHER-M8 3000 due 12月5日 po PO-7781")
     assert "SO-2026-000001" in out
     number = "SO-2026-000001"
+    assert "v2" in say(chat, "lily", f"set {number} due 12月8日")  # a draft's terms change: a new version
     assert "confirmed" in say(chat, "lily", f"confirm {number}")
     say(chat, "lily", f"hold {number} waiting for drawing")
     say(chat, "lily", f"resume {number}")
@@ -52,24 +53,32 @@ def test_whole_life_of_an_order(chat: Chat) -> None:
     history = say(chat, "lily", f"history {number}")
     for action in ("create", "confirm", "hold", "resume", "in_production", "ready", "ship", "delivered", "closed"):
         assert action in history
-    diff = say(chat, "lily", f"diff {number} v1 v3")
-    assert "draft" in diff and "on hold" in diff and "2026-12-05" in diff
+    assert "v2" in history.split("closed")[-2]  # every stage move is audited at the version it was on
+    diff = say(chat, "lily", f"diff {number} v1 v2")
+    assert "2026-12-05" in diff and "2026-12-08" in diff
     with desk.engine.connect() as conn:
         versions = conn.execute(select(func.count()).select_from(t.order_versions)).scalar_one()
         amount = conn.execute(select(t.orders.c.amount)).scalar_one()
-    assert versions == 9
+    assert versions == 2  # as entered, and after the one edit; stage moves are audit entries
     assert amount == Decimal("180.50")  # 1000 × 0.11 + 3000 × 0.0235, exact
     assert outbox_kinds(desk) == [
         "order_created",
+        "order_updated",
+        "order_confirmed",
         "order_confirmed",
         "order_status_changed",
         "order_status_changed",
         "order_status_changed",
         "order_status_changed",
         "order_shipped",
+        "order_shipped",
         "order_status_changed",
         "order_status_changed",
     ]
+    # the customer hears of the confirmation and the shipment of their own order, the team of everything
+    with desk.engine.connect() as conn:
+        told = conn.execute(select(t.outbox.c.kind).where(t.outbox.c.audience == "customer:CUST-001")).scalars()
+        assert list(told) == ["order_confirmed", "order_shipped"]
 
 
 def test_failed_command_changes_nothing_and_writes_no_outbox_row(chat: Chat) -> None:
@@ -112,10 +121,9 @@ def test_stale_write_is_refused_not_lost(chat: Chat) -> None:
     with chat.desk.uow() as uow:
         order = uow.orders.get("SO-2026-000001")
         assert order is not None
-        # the other writer, as the database sees it
-        uow.session.execute(text("UPDATE orders SET version = version + 1"))
+        # the other writer, as the database sees it: any write moves the row's lock counter
+        uow.session.execute(text("UPDATE orders SET row_version = row_version + 1"))
         order.notes = "stale edit"
-        order.version += 1
         with pytest.raises(ConcurrentUpdate):
             uow.commit()
     with chat.desk.engine.connect() as conn:

@@ -1,0 +1,204 @@
+"""Reading the situation a change request is assessed on, and applying an approved one everywhere at
+once: the order's lines and dates, its reservations and backorders, its work orders' quantities and
+due dates — then free stock goes to whoever waits for it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from domain.allocation import available_to_promise
+from domain.changes import ChangeKind, RequestedChange
+from domain.handlers import fulfilment
+from domain.handlers.stock import settle, trim_work_orders, who
+from domain.impact import Production, Situation, Supply
+from domain.lifecycle import Status
+from domain.orders import Order, OrderLine
+from domain.parties import MakeOrBuy, Product
+from domain.ports import Context, UnitOfWork
+from domain.stock import StockItem
+from domain.supply import WorkOrder, WOStatus
+
+ZERO = Decimal(0)
+K = ChangeKind
+ALLOCATING = (Status.confirmed, Status.in_production, Status.ready)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def products_of(uow: UnitOfWork, order: Order, changes: Sequence[RequestedChange]) -> dict[str, Product]:
+    found = {ln.product.sku: ln.product for ln in order.lines}
+    for ch in changes:
+        if ch.kind is K.add_line and ch.sku not in found:
+            product = uow.products.get(ch.sku)
+            assert product is not None, ch.sku  # resolve() checked it
+            found[ch.sku] = product
+    return found
+
+
+def situation(uow: UnitOfWork, order: Order, changes: Sequence[RequestedChange], ctx: Context,
+              stored: bool = False) -> Situation:  # fmt: skip
+    """Everything the impact analysis reads, in the caller's transaction (no locks: it only looks).
+    ``stored``: the request being assessed is already saved (and so already counted this month)."""
+    supply: dict[str, Supply] = {}
+    for sku, product in products_of(uow, order, changes).items():
+        assert product.id is not None
+        item = uow.stock.get(product.id)
+        supply[sku] = Supply(
+            product, item.available if item else ZERO, uow.stock.waiting_qty(product.id),
+            tuple(uow.supply.incoming(product.id)),
+        )  # fmt: skip
+    production: dict[int, Production] = {}
+    started = order.status in (Status.in_production, Status.ready)
+    for wo in uow.supply.wos(open_only=False, order_number=order.number, limit=1000):
+        if wo.line_no is None or wo.status is WOStatus.cancelled:
+            continue
+        started = started or wo.started
+        p = production.get(wo.line_no, Production())
+        running = wo.remaining if wo.status is WOStatus.in_progress else ZERO
+        waiting = wo.remaining if wo.status in (WOStatus.planned, WOStatus.released) else ZERO
+        production[wo.line_no] = Production(p.done + wo.done, p.in_progress + running, p.planned + waiting)
+    customer = order.customer
+    added = [ch.sku for ch in changes if ch.kind is K.add_line]
+    before: frozenset[str] = frozenset()
+    if added and customer.id is not None:
+        before = frozenset(uow.orders.skus_ordered(customer.id, added, order.number))
+    elsewhere = ZERO
+    if customer.credit_limit is not None and customer.id is not None:
+        elsewhere = uow.orders.open_value(customer.id, order.number)
+    count = uow.changes.count_for_customer(customer.code, month_start(ctx.today)) + (0 if stored else 1)
+    return Situation(ctx.today, supply, production, before, elsewhere, count, started)
+
+
+# -- applying --------------------------------------------------------------------------------------
+def apply_terms(order: Order, changes: Sequence[RequestedChange], products: dict[str, Product],
+                ctx: Context, reason: str, through_change: bool) -> tuple[list[OrderLine], bool]:  # fmt: skip
+    """The order's own part of the change; returns the lines whose quantity moved (or are new) and
+    whether any date moved. Hold and resume come last so the terms change first."""
+    moved: list[OrderLine] = []
+    dated = False
+    for ch in changes:
+        if ch.kind is K.quantity:
+            order.set_line(ch.line or 0, ch.new_qty, None, through_change=through_change)
+            moved.append(order.line(ch.line or 0))
+        elif ch.kind is K.price:
+            order.set_line(ch.line or 0, None, ch.new_price, through_change=through_change)
+        elif ch.kind is K.line_date:
+            order.set_line(ch.line or 0, None, None, requested_date=ch.new_date, through_change=through_change)
+            dated = True
+        elif ch.kind is K.due_date:
+            order.set_terms(through_change=through_change, due_date=ch.new_date)
+            dated = True
+        elif ch.kind is K.add_line:
+            line = order.add_line(products[ch.sku], ch.new_qty or ZERO, ch.new_price, ch.new_date,
+                                  through_change=through_change)  # fmt: skip
+            moved.append(line)
+        elif ch.kind is K.remove_line:
+            order.remove_line(ch.line or 0, through_change=through_change)
+    for ch in changes:
+        if ch.kind is K.hold:
+            order.hold(ctx.user.name, ctx.now, reason)
+        elif ch.kind is K.resume:
+            order.resume(ctx.user.name, ctx.now)
+    return moved, dated
+
+
+def apply_with_stock(uow: UnitOfWork, order: Order, changes: Sequence[RequestedChange], ctx: Context,
+                     reason: str, cr: str) -> None:  # fmt: skip
+    """An approved change to an order that holds stock: terms, reservations, work orders, dates."""
+    if any(ch.kind is K.cancel for ch in changes):
+        order.cancel(ctx.user.name, ctx.now, reason)
+        fulfilment.release(uow, order, ctx)
+        return
+    products = products_of(uow, order, changes)
+    stock = uow.stock.lock([p.id for p in products.values() if p.id is not None])
+    uow.orders.refresh_lines(order)  # what the lines hold may have moved before the lock
+    note = who(ctx, f"change {cr}")
+    for ch in changes:
+        if ch.kind is K.remove_line:
+            line = order.line(ch.line or 0)
+            item = _item(stock, line)
+            item.release(line.reserved_qty, note, order.number, line.line_no)
+            line.reserved_qty = line.backorder_qty = ZERO
+            _match_work_orders(uow, order, line, item, ctx)
+    moved, dated = apply_terms(order, changes, products, ctx, reason, through_change=True)
+    for line in moved:
+        _rebalance(uow, order, line, _item(stock, line), ctx, cr)
+    lines = order.lines if dated else moved
+    _repromise(uow, order, lines, stock, ctx.today)
+    if any(ch.kind is K.resume for ch in changes) and order.status in ALLOCATING:
+        fulfilment.catch_up(uow, order, ctx)
+    settle(uow, stock.values(), ctx, f"change {cr}")
+
+
+def _item(stock: dict[int, StockItem], line: OrderLine) -> StockItem:
+    assert line.product.id is not None
+    return stock[line.product.id]
+
+
+def _rebalance(uow: UnitOfWork, order: Order, line: OrderLine, item: StockItem, ctx: Context, cr: str) -> None:
+    """The line's new quantity: give back what it no longer needs, take free stock for what it needs
+    more (unless the order is on hold), wait for the rest — and make production match."""
+    note = who(ctx, f"change {cr}")
+    need = line.quantity - line.shipped_qty
+    if line.reserved_qty > need:
+        item.release(line.reserved_qty - need, note, order.number, line.line_no)
+        line.reserved_qty = need
+    line.backorder_qty = need - line.reserved_qty
+    if line.backorder_qty > 0 and order.status in ALLOCATING:
+        taken = item.reserve(line.backorder_qty, note, order.number, line.line_no)
+        line.reserved_qty += taken
+        line.backorder_qty -= taken
+    _match_work_orders(uow, order, line, item, ctx)
+
+
+def _match_work_orders(uow: UnitOfWork, order: Order, line: OrderLine, item: StockItem, ctx: Context) -> None:
+    """Work orders for a line should make what it still waits for: plan more, or cut those not started.
+    Started ones are left to the floor — the impact analysis showed what they make beyond the need."""
+    if line.product.make_or_buy is not MakeOrBuy.make:
+        return
+    open_wos = [
+        w for w in uow.supply.wos(open_only=True, order_number=order.number, limit=1000) if w.line_no == line.line_no
+    ]
+    coming = sum((w.remaining for w in open_wos), ZERO)
+    if line.backorder_qty > coming:
+        year = ctx.today.year
+        wo = WorkOrder(
+            f"WO-{year}-{uow.next_number(f'WO-{year}'):06d}", line.product, line.backorder_qty - coming, ctx.now,
+            order.number, line.line_no, line.confirmed_date or order.due_date,
+        )  # fmt: skip
+        uow.supply.add_wo(wo)
+        item.planned += wo.quantity
+    elif line.backorder_qty < coming:
+        trim_work_orders(uow, item, order.number, line.line_no, coming - line.backorder_qty)
+
+
+def _repromise(uow: UnitOfWork, order: Order, lines: Sequence[OrderLine], stock: dict[int, StockItem],
+               today: date) -> None:  # fmt: skip
+    """New confirmed dates for the lines the change touched — the wanted date, or later when stock
+    cannot make it — and the line's work orders learn the new date."""
+    touched = {ln.line_no for ln in lines}
+    for ln in sorted(order.lines, key=lambda ln: ln.line_no):
+        if ln.line_no not in touched:
+            continue
+        wanted = ln.requested_date or order.due_date or today
+        left = ln.quantity - ln.shipped_qty - ln.reserved_qty
+        when = wanted
+        if left > 0:
+            pid = ln.product.id
+            assert pid is not None
+            atp = available_to_promise(
+                left, stock[pid].available, max(ZERO, uow.stock.waiting_qty(pid) - ln.backorder_qty),
+                uow.supply.incoming(pid), ln.product.lead_time_days, today,
+            )  # fmt: skip
+            when = max(wanted, atp)
+        ln.confirmed_date = when
+    promised = {ln.line_no: ln.confirmed_date for ln in order.lines if ln.line_no in touched}
+    for found in uow.supply.wos(open_only=True, order_number=order.number, limit=1000):
+        if found.line_no in promised and found.due_date != promised[found.line_no]:
+            wo = uow.supply.wo(found.number, lock=True)
+            if wo is not None:
+                wo.due_date = promised[found.line_no]
