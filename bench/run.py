@@ -8,14 +8,14 @@ import platform
 import tempfile
 from pathlib import Path
 
-from bench import core, stock
+from bench import changes, core, stock
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--orders", type=int, default=100_000)
     ap.add_argument("--samples", type=int, default=2000)
-    ap.add_argument("--only", choices=("core", "stock"), help="run one group of figures (default: all)")
+    ap.add_argument("--only", choices=("core", "stock", "changes"), help="run one group of figures (default: all)")
     ap.add_argument("--stock-orders", type=int, default=5_000, help="orders confirmed in the PostgreSQL race")
     args = ap.parse_args()
     figures: list[core.Figure] = []
@@ -24,6 +24,8 @@ def main() -> None:
             figures += core.run(Path(tmp), args.orders, args.samples)
         if args.only in (None, "stock"):
             figures += stock.run(Path(tmp), args.orders, args.samples, pg_orders=args.stock_orders)
+        if args.only in (None, "changes"):
+            figures += changes.run(Path(tmp), args.orders, samples=min(args.samples, 200))
     print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}\n")
     print("| figure | value | goal | note |\n|---|---|---|---|")
     for f in figures:

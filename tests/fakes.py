@@ -252,6 +252,13 @@ class FakeStock:
         item = self._s.stock.get((product_id, warehouse))
         return see(self._seen, item) if item is not None else None
 
+    def available(self, product_ids: Sequence[int], warehouse: str = MAIN) -> dict[int, Decimal]:
+        found = {pid: self._s.stock.get((pid, warehouse)) for pid in product_ids}
+        return {pid: item.available if item is not None else ZERO for pid, item in found.items()}
+
+    def waiting_qtys(self, product_ids: Sequence[int]) -> dict[int, Decimal]:
+        return {pid: self.waiting_qty(pid) for pid in product_ids}
+
     def low(self) -> Sequence[StockItem]:
         items = sorted((i for i in self._s.stock.values() if i.low), key=lambda i: i.product_id or 0)
         return [see(self._seen, i) for i in items]
@@ -337,6 +344,9 @@ class FakeSupply:
             if (not open_only or w.status in OPEN_WO) and (not order_number or w.order_number == order_number)
         ]
         return [see(self._seen, w) for w in sorted(found, key=lambda w: w.id or 0, reverse=True)[:limit]]
+
+    def incoming_many(self, product_ids: Sequence[int]) -> dict[int, list[tuple[date | None, Decimal]]]:
+        return {pid: self.incoming(pid) for pid in product_ids}
 
     def incoming(self, product_id: int) -> list[tuple[date | None, Decimal]]:
         out = [

@@ -71,6 +71,17 @@ class SqlStock:
         stmt = select(StockItem).where(t.stock.c.product_id == product_id, t.stock.c.warehouse == warehouse)
         return self.session.scalars(stmt).one_or_none()
 
+    def available(self, product_ids: Sequence[int], warehouse: str = MAIN) -> dict[int, Decimal]:
+        """Free stock (on hand − reserved) of several products in one read, without a lock: for looking,
+        e.g. an impact analysis. A product never counted has none."""
+        s = t.stock.c
+        stmt = select(s.product_id, s.on_hand, s.reserved).where(
+            s.product_id.in_(set(product_ids)), s.warehouse == warehouse
+        )
+        rows = self.session.execute(stmt) if product_ids else ()
+        found = {pid: on_hand - reserved for pid, on_hand, reserved in rows}
+        return {pid: found.get(pid, Decimal(0)) for pid in product_ids}
+
     def low(self) -> Sequence[StockItem]:
         stmt = select(StockItem).where(t.stock.c.low.is_(True)).order_by(t.stock.c.product_id)
         return self.session.scalars(stmt).all()
@@ -138,6 +149,19 @@ class SqlStock:
         return Decimal(self.session.execute(stmt).scalar_one())
 
 
+    def waiting_qtys(self, product_ids: Sequence[int]) -> dict[int, Decimal]:
+        """``waiting_qty`` for several products in one statement (products nobody waits for: 0)."""
+        o, ln = t.orders.c, t.order_lines.c
+        stmt = (
+            select(ln.product_id, func.sum(ln.backorder_qty))
+            .select_from(t.order_lines.join(t.orders))
+            .where(ln.product_id.in_(set(product_ids)), WAITS, o.status.in_(HOLDING))
+            .group_by(ln.product_id)
+        )
+        found = {pid: Decimal(qty or 0) for pid, qty in self.session.execute(stmt)} if product_ids else {}
+        return {pid: found.get(pid, Decimal(0)) for pid in product_ids}
+
+
 _MOVE_FIELDS = (
     "product_id", "warehouse", "kind", "on_hand_delta", "reserved_delta", "at", "actor", "reason", "order_number",
     "line_no", "ref", "id",
@@ -179,30 +203,45 @@ class SqlSupply:
 
     def wos(self, open_only: bool = True, order_number: str | None = None, limit: int = 30) -> Sequence[WorkOrder]:
         c = t.work_orders.c
-        stmt = select(WorkOrder).order_by(c.id.desc()).limit(limit)
+        stmt = select(WorkOrder)
         if open_only:
             stmt = stmt.where(c.status.in_(_OPEN_WO))
         if order_number:
-            stmt = stmt.where(c.order_number == order_number)
-        return self.session.scalars(stmt).all()
+            # one order has a handful: sorting them here keeps SQLite on the order_number index
+            # (with ORDER BY id LIMIT it walks the whole table backwards instead)
+            found = self.session.scalars(stmt.where(c.order_number == order_number)).all()
+            return sorted(found, key=lambda w: w.id or 0, reverse=True)[:limit]
+        return self.session.scalars(stmt.order_by(c.id.desc()).limit(limit)).all()
 
     def incoming(self, product_id: int) -> list[tuple[date | None, Decimal]]:
         """Supply on its way: open purchase lines by ETA, open work orders by due date."""
+        return self.incoming_many([product_id])[product_id]
+
+    def incoming_many(self, product_ids: Sequence[int]) -> dict[int, list[tuple[date | None, Decimal]]]:
+        """``incoming`` for several products in two statements."""
         po, pl, wo = t.purchase_orders.c, t.purchase_lines.c, t.work_orders.c
+        ids = set(product_ids)
+        out: dict[int, list[tuple[date | None, Decimal]]] = {pid: [] for pid in product_ids}
+        if not ids:
+            return out
         # quantities are subtracted here, in Python: SQL arithmetic would bypass the column type's scaling
         bought = self.session.execute(
-            select(po.eta, pl.quantity, pl.received)
+            select(pl.product_id, po.eta, pl.quantity, pl.received)
             .select_from(t.purchase_lines.join(t.purchase_orders))
-            .where(pl.product_id == product_id, po.status.in_((POStatus.approved, POStatus.partially_received)))
+            .where(pl.product_id.in_(ids), po.status.in_((POStatus.approved, POStatus.partially_received)))
         ).all()
         made = self.session.execute(
-            select(wo.due_date, wo.quantity, wo.done, wo.scrap).where(
-                wo.product_id == product_id, wo.status.in_(_OPEN_WO)
+            select(wo.product_id, wo.due_date, wo.quantity, wo.done, wo.scrap).where(
+                wo.product_id.in_(ids), wo.status.in_(_OPEN_WO)
             )
         ).all()
-        out = [(when, q - got) for when, q, got in bought]
-        out += [(when, q - done - scrap) for when, q, done, scrap in made]
-        return [(when, left) for when, left in out if left > 0]
+        for pid, when, q, got in bought:
+            if q - got > 0:
+                out[pid].append((when, q - got))
+        for pid, when, q, done, scrap in made:
+            if q - done - scrap > 0:
+                out[pid].append((when, q - done - scrap))
+        return out
 
 
 _OPEN_PO = (POStatus.draft, POStatus.approved, POStatus.partially_received)

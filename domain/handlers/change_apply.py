@@ -43,14 +43,13 @@ def situation(uow: UnitOfWork, order: Order, changes: Sequence[RequestedChange],
               stored: bool = False) -> Situation:  # fmt: skip
     """Everything the impact analysis reads, in the caller's transaction (no locks: it only looks).
     ``stored``: the request being assessed is already saved (and so already counted this month)."""
+    products = products_of(uow, order, changes)
+    ids = [p.id for p in products.values() if p.id is not None]
+    free, waiting, incoming = uow.stock.available(ids), uow.stock.waiting_qtys(ids), uow.supply.incoming_many(ids)
     supply: dict[str, Supply] = {}
-    for sku, product in products_of(uow, order, changes).items():
+    for sku, product in products.items():
         assert product.id is not None
-        item = uow.stock.get(product.id)
-        supply[sku] = Supply(
-            product, item.available if item else ZERO, uow.stock.waiting_qty(product.id),
-            tuple(uow.supply.incoming(product.id)),
-        )  # fmt: skip
+        supply[sku] = Supply(product, free[product.id], waiting[product.id], tuple(incoming[product.id]))
     production: dict[int, Production] = {}
     started = order.status in (Status.in_production, Status.ready)
     for wo in uow.supply.wos(open_only=False, order_number=order.number, limit=1000):
@@ -108,13 +107,21 @@ def apply_terms(order: Order, changes: Sequence[RequestedChange], products: dict
 
 def apply_with_stock(uow: UnitOfWork, order: Order, changes: Sequence[RequestedChange], ctx: Context,
                      reason: str, cr: str) -> None:  # fmt: skip
-    """An approved change to an order that holds stock: terms, reservations, work orders, dates."""
+    """An approved change to an order that holds stock: terms, reservations, work orders, dates.
+
+    Only the stock rows of lines whose quantity moves are locked (and settled afterwards): a date or a
+    price change of a 50-line order does not queue behind every receipt of its 50 products. A resume
+    takes the whole order's rows at once, in product order, because catching up may touch any of them."""
     if any(ch.kind is K.cancel for ch in changes):
         order.cancel(ctx.user.name, ctx.now, reason)
         fulfilment.release(uow, order, ctx)
         return
     products = products_of(uow, order, changes)
-    stock = uow.stock.lock([p.id for p in products.values() if p.id is not None])
+    moving = {ch.sku for ch in changes if ch.kind in (K.quantity, K.add_line, K.remove_line)}
+    if any(ch.kind is K.resume for ch in changes):
+        moving = set(products)
+    ids = [products[sku].id for sku in sorted(moving) if products[sku].id is not None]
+    stock = uow.stock.lock(ids) if ids else {}
     uow.orders.refresh_lines(order)  # what the lines hold may have moved before the lock
     note = who(ctx, f"change {cr}")
     for ch in changes:
@@ -127,8 +134,7 @@ def apply_with_stock(uow: UnitOfWork, order: Order, changes: Sequence[RequestedC
     moved, dated = apply_terms(order, changes, products, ctx, reason, through_change=True)
     for line in moved:
         _rebalance(uow, order, line, _item(stock, line), ctx, cr)
-    lines = order.lines if dated else moved
-    _repromise(uow, order, lines, stock, ctx.today)
+    _repromise(uow, order, order.lines if dated else moved, stock, ctx.today)
     if any(ch.kind is K.resume for ch in changes) and order.status in ALLOCATING:
         fulfilment.catch_up(uow, order, ctx)
     settle(uow, stock.values(), ctx, f"change {cr}")
@@ -181,18 +187,23 @@ def _repromise(uow: UnitOfWork, order: Order, lines: Sequence[OrderLine], stock:
     """New confirmed dates for the lines the change touched — the wanted date, or later when stock
     cannot make it — and the line's work orders learn the new date."""
     touched = {ln.line_no for ln in lines}
+    short = [ln for ln in lines if ln.quantity - ln.shipped_qty - ln.reserved_qty > 0 and ln.product.id is not None]
+    pids = sorted({ln.product.id for ln in short if ln.product.id is not None})
+    free = uow.stock.available([p for p in pids if p not in stock]) if pids else {}
+    free |= {pid: stock[pid].available for pid in pids if pid in stock}
+    waiting = uow.stock.waiting_qtys(pids) if pids else {}
+    incoming = uow.supply.incoming_many(pids) if pids else {}
     for ln in sorted(order.lines, key=lambda ln: ln.line_no):
         if ln.line_no not in touched:
             continue
         wanted = ln.requested_date or order.due_date or today
         left = ln.quantity - ln.shipped_qty - ln.reserved_qty
         when = wanted
-        if left > 0:
+        if left > 0 and ln.product.id is not None:
             pid = ln.product.id
-            assert pid is not None
             atp = available_to_promise(
-                left, stock[pid].available, max(ZERO, uow.stock.waiting_qty(pid) - ln.backorder_qty),
-                uow.supply.incoming(pid), ln.product.lead_time_days, today,
+                left, free[pid], max(ZERO, waiting[pid] - ln.backorder_qty), incoming[pid],
+                ln.product.lead_time_days, today,
             )  # fmt: skip
             when = max(wanted, atp)
         ln.confirmed_date = when

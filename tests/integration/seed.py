@@ -5,8 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.bootstrap import Desk
-from domain.commands import AdjustStock
+from domain.commands import AdjustStock, ApproveChange, CancelOrder
+from domain.lifecycle import Status
 from domain.parties import Customer, MakeOrBuy, Product, Tier
+from domain.results import ChangeView, Done
 from domain.users import Front, Role, User
 
 USERS = {
@@ -17,6 +19,9 @@ USERS = {
     "liu": Role.warehouse,
     "sun": Role.tech,
 }
+# Who approves a change request, in the order they are asked: the sales manager always; finance when the
+# money moved (or sunk) is large; production when production has started for the order.
+APPROVERS = ("wang", "chen", "zhao")
 
 
 def seed(desk: Desk, opening_stock: int = 100_000) -> None:
@@ -38,3 +43,51 @@ def seed(desk: Desk, opening_stock: int = 100_000) -> None:
         ctx = desk.context(Front.shell, "liu")
         for sku in ("BOLT-M8X30", "NUT-M8", "WASHER-M8"):
             desk.bus.handle(AdjustStock(sku, "opening balance", counted=Decimal(opening_stock)), ctx)
+
+
+# -- cancelling a confirmed order: a change request (by lily), then every approval it calls for ------------
+def pending_approver(desk: Desk, cr_number: str) -> str | None:
+    """The first of ``APPROVERS`` whose role the request still waits for (as committed), or None."""
+    with desk.uow(readonly=True) as uow:
+        cr = uow.changes.get(cr_number)
+        assert cr is not None, cr_number
+        pending = cr.pending_roles()
+    return next((name for name in APPROVERS if USERS[name] in pending), None)
+
+
+def request_cancel(desk: Desk, number: str, reason: str = "customer withdrew") -> str:
+    """``cancel`` as lily on an order past confirmation: the change request it filed (nothing moved yet)."""
+    result = desk.bus.handle(CancelOrder(number, reason), desk.context(Front.shell, "lily"))
+    assert isinstance(result, ChangeView) and result.code == "cr_created", result
+    return result.cr.number
+
+
+def approve_all(desk: Desk, cr_number: str) -> ChangeView:
+    """Approve as each role still pending (a last approval may call for one more: production started)
+    until the request applies; returns the view of the approval that applied it."""
+    view: ChangeView | None = None
+    for _ in range(2 * len(APPROVERS)):
+        approver = pending_approver(desk, cr_number)
+        if approver is None:
+            break
+        view = desk.bus.handle(ApproveChange(cr_number), desk.context(Front.shell, approver))
+        assert isinstance(view, ChangeView), view
+    assert view is not None and view.code == "cr_applied", (cr_number, view and view.code)
+    return view
+
+
+def cancelled(desk: Desk, number: str) -> bool:
+    with desk.uow(readonly=True) as uow:
+        order = uow.orders.get(number)
+        return order is not None and order.status is Status.cancelled
+
+
+def cancel_now(desk: Desk, number: str, reason: str = "customer withdrew") -> Done | ChangeView:
+    """Cancel the order whatever its stage: at once (a draft), or by change request and every approval
+    it calls for. Returns what the last command answered."""
+    result: Done | ChangeView = desk.bus.handle(CancelOrder(number, reason), desk.context(Front.shell, "lily"))
+    if isinstance(result, ChangeView):
+        assert result.code == "cr_created", result.code
+        result = approve_all(desk, result.cr.number)
+    assert cancelled(desk, number), number
+    return result

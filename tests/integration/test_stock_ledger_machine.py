@@ -30,9 +30,10 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from domain import commands as c
 from domain.errors import ConcurrentUpdate, Conflict, OrderbotError, PermissionDenied
+from domain.results import ChangeView
 from domain.users import Front
 from tests.conftest import T0, make_desk, sqlite_url
-from tests.integration.seed import USERS, seed
+from tests.integration.seed import APPROVERS, USERS, pending_approver, seed
 
 SKUS = ("BOLT-M8X30", "NUT-M8", "WASHER-M8")  # one make item (short lines get work orders), two buy items
 DUES = (date(2026, 12, 5), date(2026, 12, 20), date(2027, 1, 15))  # due dates rank orders for new stock
@@ -220,7 +221,20 @@ class StockLedgerMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.orders)
     @rule(data=st.data())
     def cancel(self, data: st.DataObject) -> None:
-        self.do("lily", c.CancelOrder(self.pick(data, *OPEN), "customer withdrew"))
+        """Lily asks; past confirmation that files a change request, and the order (its stock released, its
+        unstarted work orders stopped) is cancelled when the last role it calls for approves."""
+        number = self.pick(data, *OPEN)
+        view = self.do("lily", c.CancelOrder(number, "customer withdrew"))
+        if not isinstance(view, ChangeView):
+            return  # a draft cancelled at once, or refused (shipped, already cancelled, ...)
+        assert view.code == "cr_created", view.code
+        for _ in range(2 * len(APPROVERS)):  # a last approval may call for one more role (production started)
+            approver = pending_approver(self.desk, view.cr.number)
+            if approver is None:
+                break
+            view = self.desk.bus.handle(c.ApproveChange(view.cr.number), self.ctx[approver])
+        assert view.code == "cr_applied", view.code  # one writer: nothing may stand in its way
+        assert self.status(number) == "cancelled"
 
     @precondition(lambda self: self.orders)
     @rule(data=st.data())

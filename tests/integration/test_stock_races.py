@@ -1,6 +1,10 @@
 """Writers racing for the same stock, on SQLite and PostgreSQL: threads, separate processes, receipts and
 cancellations in the middle, exact interleavings forced at a lock, and orders of hundreds of lines.
 
+Cancelling a confirmed order is a change request: the stock moves in the transaction of its last approval.
+So a race with a cancellation files the request first, and races (or forces the interleaving inside) the
+approval that applies it.
+
 Whatever the interleaving, the result must be one that running the same commands one after another could
 have produced (see ``stock_problems``), and nothing but a refusal in words may reach the user.
 """
@@ -29,7 +33,7 @@ from domain.errors import ConcurrentUpdate, ConfirmationFailed, Conflict, Orderb
 from domain.parties import Product
 from domain.users import Front
 from tests.conftest import T0, make_desk, sqlite_url
-from tests.integration.seed import seed
+from tests.integration.seed import approve_all, cancel_now, cancelled, request_cancel, seed
 from tests.integration.test_stock_ledger_machine import assert_consistent, lines_of, stock_of
 
 DUE = date(2026, 12, 20)
@@ -166,12 +170,15 @@ def test_confirmations_race_cancellations(world: Desk) -> None:
     for n in early:
         lily(c.ConfirmOrder(n))
     late = drafts(world, 20)
-    # cancel full, partial and waiting orders alike: what they free goes to the waiting ones meanwhile
+    # cancel full, partial and waiting orders alike: what they free goes to the waiting ones meanwhile.
+    # The requests are filed first; their approvals (which cancel and release) race the confirmations.
     doomed = early[::2]
+    requests = [request_cancel(world, n) for n in doomed]
     jobs: list[Callable[[], object]] = [lambda n=n: lily(c.ConfirmOrder(n)) for n in late]
-    for i, n in enumerate(doomed):
-        jobs.insert(2 * i, lambda n=n: lily(c.CancelOrder(n, "customer withdrew")))
+    for i, cr in enumerate(requests):
+        jobs.insert(2 * i, lambda cr=cr: approve_all(world, cr))
     assert run_together(jobs) == []
+    assert all(cancelled(world, n) for n in doomed)
     # 30 live orders want 210, 100 on hand: all of it reserved, nothing left idle
     assert stock_of(world, SKU) == (100, 100)
     assert all(ls == [(0, 0, 0)] for ls in lines_of(world, doomed).values())
@@ -263,9 +270,11 @@ def test_receipt_between_a_cancels_read_and_its_lock(world: Desk, monkeypatch: p
     lily(c.ConfirmOrder(waiting))  # 30 reserved, 40 waiting
     po = zhao(c.CreatePurchaseOrder(((SKU, Decimal(40)),))).params["number"]
     chen(c.ApprovePurchaseOrder(po))
+    cr = request_cancel(world, waiting)  # the approval that applies it reads the order, then locks
     with intrude_at(monkeypatch, lambda: liu(c.ReceivePurchaseOrder(po))) as outcome:
-        lily(c.CancelOrder(waiting, "customer withdrew"))
+        approve_all(world, cr)
     assert not any(isinstance(o, Exception) for o in outcome), outcome
+    assert cancelled(world, waiting)
     assert stock_of(world, SKU) == (140, 70)
     assert_consistent(world)
 
@@ -294,9 +303,11 @@ def test_output_between_a_cancels_read_and_its_lock(world: Desk, monkeypatch: py
     [wo] = lily(c.ConfirmOrder(order)).params["work_orders"]
     zhao(c.MoveWorkOrder(wo, "released"))
     zhao(c.MoveWorkOrder(wo, "in_progress"))
+    cr = request_cancel(world, order)  # production started: the sales manager's and production's approvals
     with intrude_at(monkeypatch, lambda: zhao(c.ReportWorkOrder(wo, Decimal(20)))) as outcome:
-        lily(c.CancelOrder(order, "customer withdrew"))
+        approve_all(world, cr)  # the last approval (production's) locks the stock: the report lands there
     assert not any(isinstance(o, Exception) for o in outcome), outcome
+    assert cancelled(world, order)
     assert stock_of(world, "BOLT-M8X30") == (120, 0)
     assert_consistent(world)
 
@@ -320,11 +331,13 @@ def test_a_confirmation_waiting_for_stock_does_not_deadlock_a_cancel(
     lily = as_user(world, "lily")
     held, waiting = drafts(world, 2)  # CUST-001 has a credit limit: its confirmations lock the customer
     lily(c.ConfirmOrder(held))
-    # the cancel holds the stock row; the confirmation takes the customer, then queues for that stock row
+    cr = request_cancel(world, held)  # the cancel happens when its change request is approved
+    # the approval holds the stock row; the confirmation takes the customer, then queues for that stock row
     confirm, wait = (lambda: lily(c.ConfirmOrder(waiting))), 5 if "postgresql" in any_url else 0.3
     with intrude_at(monkeypatch, confirm, after=True, wait=wait, until=lambda: lock_waiters(world)) as outcome:
-        cancelled = attempt(lambda: lily(c.CancelOrder(held, "customer withdrew")))
-    assert cancelled is None and not isinstance(outcome[0], Exception), (cancelled, outcome)
+        approved = attempt(lambda: approve_all(world, cr))
+    assert approved is None and not isinstance(outcome[0], Exception), (approved, outcome)
+    assert cancelled(world, held)
     assert stock_of(world, SKU) == (100, 7)
     assert_consistent(world)
 
@@ -394,7 +407,7 @@ def test_orders_of_300_lines_confirm_and_cancel(any_url: str) -> None:
         assert seven[:2] == (min(7, left), 7 - min(7, left))
     assert len(done.params["short"]) == sum(1 for _r, b, _s in got if b > 0)
     assert_consistent(desk)
-    lily(c.CancelOrder(number, "customer withdrew"))
+    cancel_now(desk, number)
     assert set(lines_of(desk, [number])[number]) == {(0, 0, 0)}
     assert total_reserved(desk) == 0
     assert_consistent(desk)
@@ -407,7 +420,10 @@ def test_orders_of_300_lines_confirm_and_cancel(any_url: str) -> None:
     assert_consistent(desk)
     # each product holds min(24 wanted, opening): whichever order came first, nothing idles
     assert total_reserved(desk) == sum(min(24, OPENINGS[i % 5]) for i in range(150))
-    assert run_together([lambda n=n: lily(c.CancelOrder(n, "customer withdrew")) for n in numbers], threads=2) == []
+    # both cancelled at once: the change requests are filed first, their (last) approvals race
+    requests = [request_cancel(desk, n) for n in numbers]
+    assert run_together([lambda cr=cr: approve_all(desk, cr) for cr in requests], threads=2) == []
+    assert all(cancelled(desk, n) for n in numbers)
     assert total_reserved(desk) == 0
     assert_consistent(desk)
     desk.close()
