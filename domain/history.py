@@ -61,10 +61,17 @@ class Diff:
         return not (self.changes or self.added_lines or self.removed_lines)
 
 
+# What stage moves change between two revisions; a diff of terms leaves them out unless the revision itself
+# held, resumed or cancelled the order.
+_STAGE = {"status", "held_from", "carrier", "tracking"}
+_BY_CHANGE = {"on_hold", "cancelled"}
+
+
 def diff_snapshots(number: str, old_v: int, old: dict[str, Any], new_v: int, new: dict[str, Any]) -> Diff:
     result = Diff(number, old_v, new_v)
+    stage_changed = bool({old.get("status"), new.get("status")} & _BY_CHANGE)
     for key in new.keys() | old.keys():
-        if key == "lines":
+        if key == "lines" or (key in _STAGE and not (stage_changed and key in ("status", "held_from"))):
             continue
         if old.get(key) != new.get(key):
             result.changes.append(Change(key, old.get(key), new.get(key)))

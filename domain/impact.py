@@ -89,6 +89,7 @@ class Impact:
     flags: list[str]
     changes_this_month: int
     new_products: list[str] = field(default_factory=list)
+    dated: int = 0  # lines whose wanted date moves (feasible ones without production are not in ``lines``)
 
     @property
     def amount_delta(self) -> Decimal:
@@ -113,6 +114,7 @@ class Impact:
 
     @property
     def feasible(self) -> bool:
+        """Every line can be ready by its (new) date: the lines left out of ``lines`` are feasible."""
         return all(ln.feasible for ln in self.lines)
 
     def facts(self) -> Facts:
@@ -200,6 +202,7 @@ def assess(order: Order, changes: list[RequestedChange], sit: Situation, policy:
     pools = {sku: s.available for sku, s in sit.supply.items()}
     lines: list[LineImpact] = []
     affected = ZERO
+    dated = 0
     for p in planned:
         line = order.line(p.line) if p.line is not None else None
         reserved = line.reserved_qty if line else ZERO
@@ -234,8 +237,10 @@ def assess(order: Order, changes: list[RequestedChange], sit: Situation, policy:
             li.earliest = sit.today
         if li.earliest is not None and li.wanted is not None:
             li.feasible = li.earliest <= li.wanted
-        changed = p.qty != p.old_qty or p.date_moved or (line is not None and p.price != line.unit_price)
-        if changed or cancel:
+        changed = p.qty != p.old_qty or (line is not None and p.price != line.unit_price)
+        dated += p.date_moved
+        # a line that only moves its date, can make it and has no production is not worth a row
+        if changed or cancel or (p.date_moved and (not li.feasible or made != Production())):
             lines.append(li)
         old_amount = p.old_qty * (line.unit_price if line else ZERO)
         new_amount = p.qty * p.price
@@ -252,7 +257,7 @@ def assess(order: Order, changes: list[RequestedChange], sit: Situation, policy:
         due_before=order.due_date, due_after=None if cancel else due_after, notice_days=notice,
         sunk_cost=_money(sum((ln.made_beyond * ln.unit_cost for ln in lines), ZERO)),
         affected_value=_money(affected), penalty_pct=pct, penalty=_money(affected * pct / 100),
-        risk="low", risk_reasons=[], flags=[], changes_this_month=sit.changes_this_month,
+        risk="low", risk_reasons=[], flags=[], changes_this_month=sit.changes_this_month, dated=dated,
         new_products=sorted({p.sku for p in planned if p.line is None} - sit.ordered_before),
     )  # fmt: skip
     impact.flags = sorted(_flags(order, changes, impact, sit, policy))

@@ -148,7 +148,6 @@ class SqlStock:
         )
         return Decimal(self.session.execute(stmt).scalar_one())
 
-
     def waiting_qtys(self, product_ids: Sequence[int]) -> dict[int, Decimal]:
         """``waiting_qty`` for several products in one statement (products nobody waits for: 0)."""
         o, ln = t.orders.c, t.order_lines.c

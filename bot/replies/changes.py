@@ -82,7 +82,7 @@ def impact_lines(t: Translator, impact: Impact) -> list[tuple[str, str]]:
     for ln in late:
         wanted = t.date(ln.wanted)
         out.append((t("imp_schedule"), t("imp_infeasible", sku=ln.sku, date=t.date(ln.earliest), wanted=wanted)))
-    if not late and impact.lines:
+    if not late and (impact.lines or impact.dated):
         out.append((t("imp_schedule"), t("imp_feasible")))
     if impact.notice_days is not None:
         out.append((t("imp_schedule"), t("imp_notice", days=impact.notice_days)))

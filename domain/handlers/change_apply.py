@@ -58,8 +58,8 @@ def situation(uow: UnitOfWork, order: Order, changes: Sequence[RequestedChange],
         started = started or wo.started
         p = production.get(wo.line_no, Production())
         running = wo.remaining if wo.status is WOStatus.in_progress else ZERO
-        waiting = wo.remaining if wo.status in (WOStatus.planned, WOStatus.released) else ZERO
-        production[wo.line_no] = Production(p.done + wo.done, p.in_progress + running, p.planned + waiting)
+        queued = wo.remaining if wo.status in (WOStatus.planned, WOStatus.released) else ZERO
+        production[wo.line_no] = Production(p.done + wo.done, p.in_progress + running, p.planned + queued)
     customer = order.customer
     added = [ch.sku for ch in changes if ch.kind is K.add_line]
     before: frozenset[str] = frozenset()
@@ -120,7 +120,7 @@ def apply_with_stock(uow: UnitOfWork, order: Order, changes: Sequence[RequestedC
     moving = {ch.sku for ch in changes if ch.kind in (K.quantity, K.add_line, K.remove_line)}
     if any(ch.kind is K.resume for ch in changes):
         moving = set(products)
-    ids = [products[sku].id for sku in sorted(moving) if products[sku].id is not None]
+    ids = [pid for pid in (products[sku].id for sku in sorted(moving)) if pid is not None]
     stock = uow.stock.lock(ids) if ids else {}
     uow.orders.refresh_lines(order)  # what the lines hold may have moved before the lock
     note = who(ctx, f"change {cr}")

@@ -145,7 +145,8 @@ def acting_roles(uow: UnitOfWork, ctx: Context, roles: list[Role]) -> list[tuple
     return out
 
 
-def _may_decide(uow: UnitOfWork, cr: ChangeRequest, ctx: Context, only: str | None) -> list[tuple[Role, str]]:
+def _may_decide(uow: UnitOfWork, cr: ChangeRequest, ctx: Context, only: str | None,
+                action: str = "approve") -> list[tuple[Role, str]]:  # fmt: skip
     if ctx.user.name == cr.requested_by:
         raise SelfApproval(cr.number)
     pending = cr.pending_roles()
@@ -160,7 +161,7 @@ def _may_decide(uow: UnitOfWork, cr: ChangeRequest, ctx: Context, only: str | No
         pending = [r for r in pending if r is role]
     acting = acting_roles(uow, ctx, pending)
     if not acting and pending:
-        raise PermissionDenied("approve", tuple(r.value for r in pending))
+        raise PermissionDenied(action, tuple(r.value for r in pending))
     return acting
 
 
@@ -242,7 +243,7 @@ def reject_change(cmd: c.RejectChange, uow: UnitOfWork, ctx: Context) -> ChangeV
         raise InvalidInput("reason_required")
     cr = load_change(uow, cmd.number, lock=True)
     cr.require_pending()
-    acting = _may_decide(uow, cr, ctx, None)
+    acting = _may_decide(uow, cr, ctx, None, "reject")
     if not acting:
         raise Conflict("cr_nothing_pending", number=cr.number)
     order = load_order(uow, cr.order_number)

@@ -218,9 +218,7 @@ def test_a_request_the_order_outgrew_goes_stale(bus: MessageBus, uow: FakeUnitOf
     assert view.code == "cr_went_stale" and view.cr.status is CRStatus.stale
 
 
-def test_production_starting_before_the_last_approval_calls_in_production(
-    bus: MessageBus, uow: FakeUnitOfWork
-) -> None:
+def test_production_starting_before_the_last_approval_calls_in_production(bus: MessageBus, uow: FakeUnitOfWork) -> None:
     number = order_of(bus, ("BOLT-M8X30", 1000))  # 300 short: a planned work order
     cr = bus.handle(c.RequestChange(number, (ChangeInput("quantity", "BOLT", quantity=D(900)),), "less"), ctx(LILY)).cr
     assert cr.required_roles == [Role.sales_manager]
@@ -369,3 +367,46 @@ def test_the_monthly_report_shows_who_changes_most(bus: MessageBus, uow: FakeUni
     assert bus.handle(c.ChangeReport("2026-10"), ctx(CHEN)).rows == []
     with pytest.raises(InvalidInput):
         bus.handle(c.ChangeReport("2026-13"), ctx(CHEN))
+
+
+# ---------------------------------------------------------------- impact and policy facts
+
+
+def test_a_product_new_to_the_customer_needs_tech_and_an_increase_past_stock_is_judged_on_its_date(
+    bus: MessageBus, uow: FakeUnitOfWork
+) -> None:
+    number = order_of(bus, ("NUT-M8", 1000), due=TODAY + timedelta(days=5))
+    add = ChangeInput("add_line", "WASHER-M8", quantity=D(10))
+    more = ChangeInput("quantity", "NUT", quantity=D(200000))  # 100 000 on hand: the rest is 20 days away
+    cr = bus.handle(c.RequestChange(number, (add, more), "bigger project"), ctx(LILY)).cr
+    impact = Impact.from_dict(cr.impact)
+    assert impact.new_products == ["WASHER-M8"]
+    nut = next(ln for ln in impact.lines if ln.sku == "NUT-M8")
+    assert nut.extra == D(199000) and nut.earliest == TODAY + timedelta(days=20) and not nut.feasible
+    assert {"new_product", "stock_short", "schedule_infeasible", "quantity_up", "inside_window"} <= set(impact.flags)
+    assert impact.risk == "high" and impact.penalty_pct == D(10)  # 5 days' notice: the 7-day tier
+    assert impact.penalty == (impact.affected_value * D("0.10")).quantize(D("0.01"))
+    assert Role.tech in cr.required_roles
+
+
+def test_the_requester_can_withdraw_and_nobody_else_but_a_manager(bus: MessageBus, uow: FakeUnitOfWork) -> None:
+    number = order_of(bus, ("NUT-M8", 1000))
+    cr = bus.handle(c.RequestChange(number, (ChangeInput("quantity", "NUT", quantity=D(900)),), "x"), ctx(LILY)).cr
+    with pytest.raises(PermissionDenied):
+        bus.handle(c.WithdrawChange(cr.number), ctx(CHEN))
+    view = bus.handle(c.WithdrawChange(cr.number, "typo"), ctx(LILY))
+    assert view.cr.status is CRStatus.withdrawn and uow.order(number).lines[0].quantity == D(1000)
+    with pytest.raises(Conflict):
+        bus.handle(c.ApproveChange(cr.number), ctx(WANG))
+
+
+def test_approving_as_a_named_role_only_decides_that_role(bus: MessageBus, uow: FakeUnitOfWork) -> None:
+    admin = user("root", "admin")
+    uow.seed(user("root", "admin"))
+    number = the_story(bus)
+    cr = bus.handle(cut_and_pull_in(number), ctx(LILY)).cr
+    view = bus.handle(c.ApproveChange(cr.number, "finance"), ctx(admin))
+    assert [r.value for r in view.cr.pending_roles()] == ["sales_manager", "production"]
+    with pytest.raises(InvalidInput):
+        bus.handle(c.ApproveChange(cr.number, "tech"), ctx(admin))  # not required for this request
+    assert bus.handle(c.ApproveChange(cr.number), ctx(admin)).code == "cr_applied"

@@ -342,12 +342,14 @@ def test_snapshot_is_plain_data() -> None:
     assert (snap["amount"], snap["status"], snap["due_date"]) == ("500", "draft", "2026-12-20")
 
 
-def test_diff_of_a_status_change() -> None:
+def test_a_diff_of_terms_leaves_stage_moves_out_but_shows_a_hold_or_cancel() -> None:
     order = new_order()
     before = order.snapshot()
     order.submit("ann", NOW)
+    assert diff_snapshots(order.number, 1, before, 2, order.snapshot()).empty  # stage moves are not terms
+    order.hold("ann", NOW, "customer asked")
     diff = diff_snapshots(order.number, 1, before, 2, order.snapshot())
-    assert diff.changes == [Change("status", "draft", "pending_confirmation")]
+    assert diff.changes == [Change("held_from", None, "pending_confirmation"), Change("status", "draft", "on_hold")]
     assert (diff.added_lines, diff.removed_lines, diff.empty) == ([], [], False)
 
 
