@@ -108,9 +108,18 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("delegations", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_delegations_backup_active"), ["backup", "active"], unique=False)
+    # backordered lines per product: summing what waits no longer walks every reserved line
+    op.create_index(
+        "ix_order_lines_waiting",
+        "order_lines",
+        ["product_id"],
+        sqlite_where=sa.text("backorder_qty > 0"),
+        postgresql_where=sa.text("backorder_qty > 0"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_order_lines_waiting", table_name="order_lines")
     with op.batch_alter_table("delegations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_delegations_backup_active"))
 
