@@ -49,10 +49,14 @@ class Desk:
     def ensure_admins(self) -> None:
         """The first admins come from config, so a fresh install can grant everyone else their roles."""
         with self.uow() as uow:
-            for name in self.settings.admins:
-                user = uow.users.get(name)
+            for entry in self.settings.admins:
+                # "slack:U012ABC" / "telegram:12345" name a chat identity; anything else a user name
+                front, _, ident = entry.partition(":") if entry.startswith(("slack:", "telegram:")) else ("", "", "")
+                name = ident or entry
+                user = uow.users.by_identity(Front(front), ident) if front else uow.users.get(name)
                 if user is None:
-                    uow.users.add(User(name=name, display_name=name, roles={Role.admin}))
+                    slack, telegram = (ident if front == "slack" else None), (ident if front == "telegram" else None)
+                    uow.users.add(User(name, name, None, slack, telegram, {Role.admin}))
                 elif Role.admin not in user.roles:
                     user.roles = user.roles | {Role.admin}
                 else:

@@ -55,6 +55,56 @@ def cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if errors and getattr(args, "strict", False) else 0
 
 
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Slack in Socket Mode when its tokens are set; otherwise the shell front end (a fresh machine)."""
+    from bot.slack_runtime import SlackSecrets, build_slack, socket_mode
+
+    secrets = SlackSecrets.from_env(os.environ)
+    if secrets is None or not secrets.app_token:
+        if secrets is not None:
+            print("orderbot: SLACK_APP_TOKEN is not set: use `orderbot serve` for HTTP mode", file=sys.stderr)
+            return 2
+        return cmd_shell(args, settings)
+    desk = _desk(settings)
+    desk.ensure_admins()
+    runtime = build_slack(desk, secrets)
+    runtime.loop.start()
+    try:
+        print("orderbot: connected to Slack in Socket Mode; Ctrl-C stops", file=sys.stderr)
+        socket_mode(runtime).start()  # type: ignore[no-untyped-call]
+    except KeyboardInterrupt:
+        pass
+    finally:
+        runtime.loop.stop()
+        desk.close()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Slack over HTTP: Slack posts to http://HOST:PORT/slack/events."""
+    from bot.config import ConfigError
+    from bot.slack_runtime import SlackSecrets, build_slack, http_server
+
+    secrets = SlackSecrets.from_env(os.environ)
+    if secrets is None:
+        raise ConfigError("SLACK_BOT_TOKEN is not set")
+    desk = _desk(settings)
+    desk.ensure_admins()
+    runtime = build_slack(desk, secrets)
+    server = http_server(runtime, args.host, args.port)
+    runtime.loop.start()
+    print(f"orderbot: serving Slack on http://{args.host}:{server.server_port}/slack/events", file=sys.stderr)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        runtime.loop.stop()
+        desk.close()
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from bot.demo import demo_is_needed, load_demo
 
@@ -109,6 +159,9 @@ def parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="start the bot (the shell front end when no chat token is configured)")
     run.add_argument("--user", help="who you are in the shell")
+    serve = sub.add_parser("serve", help="Slack over HTTP: one server for /slack/events")
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=3000)
     shell = sub.add_parser("shell", help="chat with the bot in this terminal; stdin may be a script")
     shell.add_argument("--user", help="who you are (default: [shell] user)")
     shell.add_argument("--strict", action="store_true", help="exit 1 if any command got an error reply")
@@ -130,7 +183,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {
-    "run": cmd_shell,
+    "run": cmd_run,
+    "serve": cmd_serve,
     "shell": cmd_shell,
     "demo": cmd_demo,
     "import": cmd_import,

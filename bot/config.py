@@ -57,6 +57,8 @@ class Settings:
     policy: OrderPolicy = OrderPolicy()
     stock: StockPolicy = StockPolicy()
     approval: ApprovalPolicy = ApprovalPolicy()
+    # route channel name (orders, approvals, ...) -> Slack channel id
+    slack_channels: Mapping[str, str] = field(default_factory=dict)
     # event kind (or "*") -> audiences such as "channel:orders"; the shell prints every channel
     routes: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_ROUTES))
     source: str = "defaults"
@@ -73,6 +75,7 @@ _KNOWN = {
     "stock": {"reorder_factor"},
     "changes": {"penalty", "many_per_month"},
     "approval": {"rule"},
+    "slack": {"channels"},
     "routes": None,  # free keys: event kinds
 }
 
@@ -106,11 +109,18 @@ def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, 
             reorder_factor=_decimal(data.get("stock", {}).get("reorder_factor", "2"), "stock.reorder_factor")
         ),
         approval=_approval(data.get("approval", {}), data.get("changes", {})),
+        slack_channels=_channels(data.get("slack", {}).get("channels", {})),
         routes={**DEFAULT_ROUTES, **{k: tuple(v) for k, v in data.get("routes", {}).items()}},
         source=str(chosen) if chosen.exists() else "defaults",
     )
     _validate(settings)
     return settings
+
+
+def _channels(raw: Any) -> dict[str, str]:
+    if not isinstance(raw, dict) or not all(isinstance(v, str) and v for v in raw.values()):
+        raise ConfigError('slack.channels must map names to Slack channel ids, e.g. { orders = "C0123ABCD" }')
+    return {str(k): str(v) for k, v in raw.items()}
 
 
 RULE_KEYS = {"roles", "when", "amount_delta_over", "sunk_cost_over"}

@@ -38,22 +38,30 @@ class Dispatcher:
         return next((t for t in self.transports.values() if t.accepts(audience)), None)
 
     def run_once(self, limit: int = 100) -> int:
-        """Deliver what is due now; returns how many rows were delivered."""
+        """Deliver what is due now; returns how many rows were delivered.
+
+        Rows are leased in one short transaction, sent with no transaction open, and each marked in its
+        own: a slow or rate-limited platform never holds the database's write lock."""
         now = self.clock.now()
         with self.engine.begin() as conn:
             batch = claim(conn, lambda a: self._transport(a) is not None, now, limit)
-            sent: list[int] = []
-            for msg in batch:
-                transport = self._transport(msg.audience)
-                assert transport is not None
-                try:
-                    transport.send(msg)
-                except Exception as exc:  # a transport's failure must not lose the row
-                    tries = msg.attempts + 1
-                    retry = None if tries >= self.max_attempts else self.base_delay * (2 ** (tries - 1))
-                    log.warning("delivery of outbox %s to %s failed (try %s): %s", msg.id, msg.audience, tries, exc)
+        sent = 0
+        for msg in batch:
+            transport = self._transport(msg.audience)
+            assert transport is not None
+            try:
+                transport.send(msg)
+            except Exception as exc:  # a transport's failure must not lose the row
+                tries = msg.attempts + 1
+                retry = None if tries >= self.max_attempts else self.base_delay * (2 ** (tries - 1))
+                asked = getattr(exc, "retry_after", None)  # the platform said when (HTTP 429 Retry-After)
+                if retry is not None and isinstance(asked, (int, float)):
+                    retry = timedelta(seconds=max(float(asked), 0.0))
+                log.warning("delivery of outbox %s to %s failed (try %s): %s", msg.id, msg.audience, tries, exc)
+                with self.engine.begin() as conn:
                     mark_failed(conn, msg.id, now, repr(exc), retry)
-                else:
-                    sent.append(msg.id)
-            mark_sent(conn, sent, now)
-        return len(sent)
+            else:
+                with self.engine.begin() as conn:
+                    mark_sent(conn, [msg.id], now)
+                sent += 1
+        return sent

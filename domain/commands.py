@@ -129,8 +129,9 @@ class CancelOrder(Command):
 
 @dataclass(frozen=True)
 class GrantRole(Command):
-    user: str
+    user: str  # a user name, or a chat identity (a Slack user id from an @mention)
     role: str
+    display: str = ""  # the name a mention carried (<@U123|lily>): the new user's name when first granted
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,20 @@ class DiffOrder(Query):
 @dataclass(frozen=True)
 class WhoAmI(Query):
     pass
+
+
+@dataclass(frozen=True)
+class FindCustomers(Query):
+    """For pickers: customers whose code or name contains ``text``."""
+
+    text: str
+    limit: int = 20
+
+
+@dataclass(frozen=True)
+class FindProducts(Query):
+    text: str
+    limit: int = 20
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,13 @@ class DiffView:
 
 
 @dataclass
+class Choices:
+    """Picker options: (value, label) pairs."""
+
+    options: list[tuple[str, str]]
+
+
+@dataclass
 class UserView:
     user: User
 

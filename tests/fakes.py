@@ -164,6 +164,11 @@ class FakeCustomers:
     def lock(self, customer: Customer) -> None:
         """One fake unit of work at a time: nothing to lock."""
 
+    def search(self, text: str, limit: int = 20) -> Sequence[Customer]:
+        needle = text.strip().lower()
+        found = [c for c in self._s.customers.values() if needle in c.code.lower() or needle in c.name.lower()]
+        return sorted(found, key=lambda c: c.code)[:limit]
+
 
 class FakeProducts:
     def __init__(self, state: State) -> None:
@@ -179,6 +184,11 @@ class FakeProducts:
 
     def by_id(self, product_id: int) -> Product | None:
         return next((p for p in self._s.products.values() if p.id == product_id), None)
+
+    def search(self, text: str, limit: int = 20) -> Sequence[Product]:
+        needle = text.strip().lower()
+        found = [p for p in self._s.products.values() if needle in p.sku.lower() or needle in p.name.lower()]
+        return sorted(found, key=lambda p: p.sku)[:limit]
 
 
 class FakeUsers:

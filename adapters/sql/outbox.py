@@ -47,17 +47,41 @@ class OutboxMessage:
     created_at: datetime
 
 
-def claim(conn: Connection, audiences: Callable[[str], bool], now: datetime, limit: int = 100) -> list[OutboxMessage]:
-    """Pending rows due now, oldest first; on PostgreSQL locked rows are skipped so two dispatchers never share one."""
+def claim(
+    conn: Connection,
+    audiences: Callable[[str], bool],
+    now: datetime,
+    limit: int = 100,
+    lease: timedelta = timedelta(minutes=2),
+    pages: int = 20,
+) -> list[OutboxMessage]:
+    """Take up to ``limit`` due rows for ``audiences``, oldest first, and lease them: they are 'sending'
+    until ``now + lease``, so the caller delivers them outside any transaction (a slow chat platform never
+    holds the database) and no other dispatcher takes them meanwhile. A lease that runs out (the process
+    died mid-send) makes the row due again. On PostgreSQL rows another dispatcher is claiming are skipped.
+
+    Rows for audiences nobody here serves are stepped over, page by page, so they never block the rest."""
     c = outbox.c
-    stmt = (
-        select(c.id, c.kind, c.subject, c.audience, c.payload, c.attempts, c.created_at)
-        .where(c.status == "pending", c.available_at <= now)
-        .order_by(c.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    return [OutboxMessage(*row) for row in conn.execute(stmt) if audiences(row.audience)]
+    found: list[OutboxMessage] = []
+    after = 0
+    for _ in range(pages):
+        stmt = (
+            select(c.id, c.kind, c.subject, c.audience, c.payload, c.attempts, c.created_at)
+            .where(c.status.in_(("pending", "sending")), c.available_at <= now, c.id > after)
+            .order_by(c.id)
+            .limit(max(limit, 200))
+            .with_for_update(skip_locked=True)
+        )
+        rows = conn.execute(stmt).all()
+        found += [OutboxMessage(*row) for row in rows if audiences(row.audience)]
+        if len(found) >= limit or not rows:
+            break
+        after = rows[-1].id
+    found = found[:limit]
+    if found:
+        ids = [m.id for m in found]
+        conn.execute(update(outbox).where(c.id.in_(ids)).values(status="sending", available_at=now + lease))
+    return found
 
 
 def mark_sent(conn: Connection, ids: Sequence[int], now: datetime) -> None:
@@ -71,5 +95,6 @@ def mark_failed(conn: Connection, msg_id: int, now: datetime, error: str, retry_
     if retry_in is None:
         values["status"] = "dead"
     else:
+        values["status"] = "pending"
         values["available_at"] = now + retry_in
     conn.execute(update(outbox).where(outbox.c.id == msg_id).values(**values))

@@ -120,6 +120,11 @@ class SqlCustomers:
         stmt = select(t.customers.c.id).where(t.customers.c.id == customer.id).with_for_update(key_share=True)
         self.session.execute(stmt)
 
+    def search(self, text: str, limit: int = 20) -> Sequence[Customer]:
+        c, like = t.customers.c, f"%{text.strip()}%"
+        stmt = select(Customer).where(or_(c.code.ilike(like), c.name.ilike(like))).order_by(c.code).limit(limit)
+        return self.session.scalars(stmt).all()
+
 
 class SqlProducts:
     def __init__(self, session: Session) -> None:
@@ -133,6 +138,11 @@ class SqlProducts:
 
     def by_id(self, product_id: int) -> Product | None:
         return self.session.get(Product, product_id)
+
+    def search(self, text: str, limit: int = 20) -> Sequence[Product]:
+        p, like = t.products.c, f"%{text.strip()}%"
+        stmt = select(Product).where(or_(p.sku.ilike(like), p.name.ilike(like))).order_by(p.sku).limit(limit)
+        return self.session.scalars(stmt).all()
 
 
 class SqlUsers:

@@ -348,3 +348,29 @@ delegations = Table(
     Column("active", Boolean, nullable=False),
     Index(None, "backup", "active"),
 )
+
+# Where the bot posted a message it will update later (an approval request: every copy, in the approvals
+# channel and in each approver's DM, is updated in place after every decision).
+slack_messages = Table(
+    "slack_messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("subject", String(64), nullable=False),  # e.g. CR-12
+    Column("target", String(32), nullable=False),  # where it was sent: a channel id, or a user id for a DM
+    Column("channel", String(32), nullable=False),  # the channel Slack answered (a DM's own id)
+    Column("ts", String(32), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("channel", "ts"),
+    Index(None, "subject"),
+)
+
+# Signatures of inbound Slack requests already served: a replayed request (same signature within the
+# 5-minute window Slack allows) is refused, whichever bot process it reaches.
+slack_seen = Table(
+    "slack_seen",
+    metadata,
+    Column("signature", String(80), primary_key=True),
+    Column("seen_at", UTCDateTime(), nullable=False),
+    Index(None, "seen_at"),
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -41,6 +42,9 @@ STATUS_WORDS: dict[str, str] = {s.value: s.value for s in Status} | {
     "待发货": "ready", "已发货": "shipped", "已签收": "delivered", "已关闭": "closed",
     "暂停": "on_hold", "hold": "on_hold", "已取消": "cancelled", "canceled": "cancelled",
 }  # fmt: skip
+
+
+_MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|([^>]*))?>$")
 
 
 @dataclass(frozen=True)
@@ -295,11 +299,15 @@ def p_admin(r: Reader) -> c.Command | c.Query:
     if action in ("grant", "授权", "授予"):
         user, role = r.next("user"), r.next("role")
         r.done()
+        mention = _MENTION.match(user)  # Slack sends an @mention as <@U123ABC|lily>
+        if mention:
+            return c.GrantRole(mention.group(1), role, mention.group(2) or "")
         return c.GrantRole(user.lstrip("@"), role)
     if action in ("revoke", "撤销", "收回"):
         user, role = r.next("user"), r.next("role")
         r.done()
-        return c.RevokeRole(user.lstrip("@"), role)
+        mention = _MENTION.match(user)
+        return c.RevokeRole(mention.group(1) if mention else user.lstrip("@"), role)
     if action in ("users", "用户"):
         roles = tuple(r.rest().split())
         return c.ListUsers(roles)

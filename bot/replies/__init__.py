@@ -81,7 +81,7 @@ def render(result: Any, t: Translator, today: date) -> Message:
 
 
 def render_error(err: OrderbotError, t: Translator) -> Message:
-    msg = Message(title=t(err.code, **err.params), error=True)
+    msg = Message(title=t(err.code, **err.params), error=True, code=err.code)
     if isinstance(err, ConfirmationFailed):
         msg.lines = [f"  • {t(code, **params)}" for code, params in err.problems]
     return msg

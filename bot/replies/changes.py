@@ -143,7 +143,7 @@ def change_view(t: Translator, view: ChangeView) -> Message:
               "note": cr.note, **view.params}  # fmt: skip
     if "roles" in params and isinstance(params["roles"], str):
         params["roles"] = roles_text(t, params["roles"].split(", "))
-    msg = Message(title=t(view.code, **params), public=view.code in PUBLIC)
+    msg = Message(title=t(view.code, **params), public=view.code in PUBLIC, code=view.code)
     if cr.status is CRStatus.stale and view.code == "cr_went_stale":
         msg.title = t(view.code, **{**params, "note": t(cr.note)})
     msg.fields = [

@@ -27,6 +27,7 @@ class Message:
     buttons: list[Button] = field(default_factory=list)
     error: bool = False
     public: bool = False  # for everyone in the channel, not only the asker
+    code: str = ""  # the result's catalog code (order_created, cr_applied, ...), for front ends that react to it
 
     def text(self) -> str:
         """A plain one-block rendering (terminal, logs, notification fallbacks)."""

@@ -8,7 +8,7 @@ from typing import Any
 from bot.i18n import Translator
 from bot.replies.message import Button, Message, Table
 from domain.history import Change
-from domain.lifecycle import NOT_SHIPPED, Status
+from domain.lifecycle import CHANGEABLE, NOT_SHIPPED, Status
 from domain.money import plain
 from domain.orders import Order
 from domain.results import DiffView, Done, OrderHistoryView, OrderPage, UsersView, UserView
@@ -18,7 +18,7 @@ PUBLIC_RESULTS = {"order_created", "order_confirmed", "order_moved", "order_ship
 
 def done(t: Translator, result: Done) -> Message:
     params = {k: v for k, v in result.params.items() if k not in ("short", "work_orders")}
-    msg = Message(title=t(result.code, **params), public=result.code in PUBLIC_RESULTS)
+    msg = Message(title=t(result.code, **params), public=result.code in PUBLIC_RESULTS, code=result.code)
     for line_no, sku, qty in result.params.get("short", []):
         msg.lines.append(t("line_short", line=line_no, sku=sku, qty=qty))
     if result.params.get("work_orders"):
@@ -56,6 +56,8 @@ def next_actions(t: Translator, order: Order) -> list[Button]:
         buttons.append(Button(t("btn_resume"), f"resume {n}", "primary"))
     elif Status.on_hold in allowed:
         buttons.append(Button(t("btn_hold"), f"hold {n}"))
+    if order.status in CHANGEABLE:
+        buttons.append(Button(t("btn_request_change"), f"change {n}"))
     if Status.cancelled in allowed:
         buttons.append(Button(t("btn_cancel"), f"cancel {n} REASON", "danger"))
     return buttons

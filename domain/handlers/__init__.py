@@ -35,6 +35,8 @@ HANDLERS: dict[type, Handler] = {
     c.OrderHistory: queries.order_history,
     c.DiffOrder: queries.diff_order,
     c.WhoAmI: queries.whoami,
+    c.FindCustomers: queries.find_customers,
+    c.FindProducts: queries.find_products,
     c.StockView: stock.stock_view,
     c.StockLowList: stock.low_stock,
     c.AvailableToPromise: stock.available_to_promise_query,

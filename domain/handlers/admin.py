@@ -28,9 +28,12 @@ def grant_role(cmd: c.GrantRole, uow: UnitOfWork, ctx: Context) -> Done:
     user = uow.users.get(cmd.user) or uow.users.by_identity(ctx.front, cmd.user)
     created = user is None
     if user is None:
-        # Granting a role is how a new colleague is let in: the first grant creates the user.
+        # Granting a role is how a new colleague is let in: the first grant creates the user, named as
+        # the @mention showed them when that name is free.
         slack, telegram = _identity_for(ctx, cmd.user)
-        user = User(name=cmd.user, slack_id=slack, telegram_id=telegram)
+        wanted = cmd.display.strip().lstrip("@")
+        name = wanted if wanted and uow.users.get(wanted) is None else cmd.user
+        user = User(name=name, display_name=wanted or name, slack_id=slack, telegram_id=telegram)
         uow.users.add(user)
     if role in user.roles:
         return Done("role_already", {"user": user.name, "role": role.value})

@@ -9,7 +9,7 @@ from domain.history import diff_snapshots
 from domain.lifecycle import Status
 from domain.orders import Order
 from domain.ports import Context, OrderFilter, UnitOfWork
-from domain.results import DiffView, OrderHistoryView, OrderPage, UserView
+from domain.results import Choices, DiffView, OrderHistoryView, OrderPage, UserView
 
 MAX_PAGE = 50
 
@@ -72,6 +72,16 @@ def diff_order(q: c.DiffOrder, uow: UnitOfWork, ctx: Context) -> DiffView:
             raise NotFound("version", f"{order.number} v{v} (1..{order.version})")
         versions[v] = found.snapshot
     return DiffView(order, diff_snapshots(order.number, old_v, versions[old_v], new_v, versions[new_v]))
+
+
+def find_customers(q: c.FindCustomers, uow: UnitOfWork, ctx: Context) -> Choices:
+    found = uow.customers.search(q.text, max(1, min(q.limit, MAX_PAGE))) if q.text.strip() else []
+    return Choices([(cust.code, f"{cust.code} {cust.name}") for cust in found])
+
+
+def find_products(q: c.FindProducts, uow: UnitOfWork, ctx: Context) -> Choices:
+    found = uow.products.search(q.text, max(1, min(q.limit, MAX_PAGE))) if q.text.strip() else []
+    return Choices([(p.sku, f"{p.sku} {p.name}") for p in found])
 
 
 def whoami(q: c.WhoAmI, uow: UnitOfWork, ctx: Context) -> UserView:

@@ -228,6 +228,9 @@ TABLE: list[tuple[str, object]] = [
 
 CI = ChangeInput
 TABLE += [
+    ("admin grant <@U012ABC|lily> finance", c.GrantRole("U012ABC", "finance", "lily")),
+    ("admin grant <@U012ABC> finance", c.GrantRole("U012ABC", "finance", "")),
+    ("admin revoke <@U012ABC|lily> finance", c.RevokeRole("U012ABC", "finance")),
     # change requests: the issue's own example, then every verb and alias
     (
         'change SO-2026-000123 qty BOLT-M8 800 date 提前两周 reason "customer budget cut" evidence "mail 11-21"',

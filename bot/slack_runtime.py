@@ -1,0 +1,146 @@
+"""Wires the Slack front end: the bolt app, its Web API client, the outbox dispatcher that posts and
+updates messages, and the two ways to receive Slack's requests — Socket Mode (no public URL needed) or
+HTTP under `orderbot serve` (one threaded WSGI server, `/slack/events` for everything)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+
+from adapters.slack.app import SlackFront, build_app
+from adapters.slack.transport import SlackTransport
+from adapters.sql.outbox import OutboxMessage
+from adapters.sql.slack_store import SlackStore
+from bot.bootstrap import Desk
+from bot.chat import Chat
+from bot.config import ConfigError
+from bot.dispatch import Dispatcher
+from bot.i18n import Translator
+from bot.replies import render_event
+
+log = logging.getLogger(__name__)
+SLACK_API = "https://slack.com/api/"
+
+
+@dataclass(frozen=True)
+class SlackSecrets:
+    """From the environment, never from orderbot.toml."""
+
+    bot_token: str
+    signing_secret: str = ""
+    app_token: str = ""
+    api_url: str = SLACK_API
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> SlackSecrets | None:
+        token = env.get("SLACK_BOT_TOKEN", "")
+        if not token:
+            return None
+        url = env.get("ORDERBOT_SLACK_API_URL") or SLACK_API
+        return cls(token, env.get("SLACK_SIGNING_SECRET", ""), env.get("SLACK_APP_TOKEN", ""), url.rstrip("/") + "/")
+
+
+class DispatchLoop:
+    """Delivers the outbox in the background: every ``interval`` seconds, and at once when woken
+    (right after a command changed something)."""
+
+    def __init__(self, dispatcher: Dispatcher, interval: float = 2.0) -> None:
+        self.dispatcher, self.interval = dispatcher, interval
+        self._wake, self._stop = threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=self._run, name="orderbot-dispatch", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                while self.dispatcher.run_once():
+                    pass
+            except Exception:  # the loop must outlive a bad row or a lost database connection
+                log.exception("outbox delivery failed; trying again shortly")
+            self._wake.wait(self.interval)
+
+
+@dataclass
+class SlackRuntime:
+    app: App
+    front: SlackFront
+    dispatcher: Dispatcher
+    loop: DispatchLoop
+    secrets: SlackSecrets
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def build_slack(desk: Desk, secrets: SlackSecrets, *, verify_token: bool = True, interval: float = 2.0) -> SlackRuntime:
+    chat = Chat(desk)
+    client = WebClient(token=secrets.bot_token, base_url=secrets.api_url)
+    store = SlackStore(desk.engine)
+
+    def translator(lang: str | None) -> Translator:
+        return chat.translator(lang or desk.settings.language)
+
+    def line(message: OutboxMessage, t: Translator) -> str:
+        return render_event(message.kind, message.payload, t)
+
+    transport = SlackTransport(client, desk, store, desk.clock, desk.settings.slack_channels, translator, line)
+    dispatcher = Dispatcher(desk.engine, desk.clock, {"slack": transport})
+    loop = DispatchLoop(dispatcher, interval)
+    front = SlackFront(chat, client, store, desk.clock, loop.wake)
+    app = build_app(front, secrets.signing_secret, verify_token=verify_token)
+    return SlackRuntime(app, front, dispatcher, loop, secrets)
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s - %s", self.address_string(), format % args)
+
+
+def http_server(runtime: SlackRuntime, host: str = "0.0.0.0", port: int = 3000) -> WSGIServer:
+    """A threaded WSGI server for `/slack/events` (slash commands, interactivity, events); bolt checks
+    every request's signature and timestamp before any listener runs."""
+    if not runtime.secrets.signing_secret:
+        raise ConfigError("SLACK_SIGNING_SECRET is required for `orderbot serve` (HTTP mode)")
+    handler = SlackRequestHandler(runtime.app)
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("PATH_INFO") == "/slack/events" and environ.get("REQUEST_METHOD") == "POST":
+            return handler(environ, start_response)
+        if environ.get("PATH_INFO") == "/healthz":
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"ok"]
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"not found"]
+
+    return make_server(host, port, wsgi, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
+
+
+def socket_mode(runtime: SlackRuntime) -> SocketModeHandler:
+    """Socket Mode: the bot dials out to Slack (apps.connections.open with the app-level token), so a
+    factory behind a firewall needs no public URL."""
+    if not runtime.secrets.app_token:
+        raise ConfigError("SLACK_APP_TOKEN (xapp-…) is required for Socket Mode")
+    return SocketModeHandler(runtime.app, runtime.secrets.app_token, web_client=runtime.front.client)
