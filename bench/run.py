@@ -1,4 +1,4 @@
-"""Reruns every benchmark: `make bench` (or `python -m bench.run [--orders N] [--only core|stock]`).
+"""Reruns every benchmark: `make bench` (or `python -m bench.run [--orders N] [--only core|stock|changes|slack]`).
 Prints a markdown table."""
 
 from __future__ import annotations
@@ -8,15 +8,17 @@ import platform
 import tempfile
 from pathlib import Path
 
-from bench import changes, core, stock
+from bench import changes, core, slack, stock
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--orders", type=int, default=100_000)
     ap.add_argument("--samples", type=int, default=2000)
-    ap.add_argument("--only", choices=("core", "stock", "changes"), help="run one group of figures (default: all)")
+    groups = ("core", "stock", "changes", "slack")
+    ap.add_argument("--only", choices=groups, help="run one group of figures (default: all)")
     ap.add_argument("--stock-orders", type=int, default=5_000, help="orders confirmed in the PostgreSQL race")
+    ap.add_argument("--slack-seconds", type=int, default=60, help="length of the slash-command load (50 per second)")
     args = ap.parse_args()
     figures: list[core.Figure] = []
     with tempfile.TemporaryDirectory(prefix="orderbot-bench-") as tmp:
@@ -26,6 +28,8 @@ def main() -> None:
             figures += stock.run(Path(tmp), args.orders, args.samples, pg_orders=args.stock_orders)
         if args.only in (None, "changes"):
             figures += changes.run(Path(tmp), args.orders, samples=min(args.samples, 200))
+        if args.only in (None, "slack"):
+            figures += slack.run(Path(tmp), args.orders, args.slack_seconds)
     print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}\n")
     print("| figure | value | goal | note |\n|---|---|---|---|")
     for f in figures:

@@ -201,7 +201,11 @@ def publish_home(front: SlackFront, client: WebClient, user: str) -> None:
     bus = front.desk.bus
     pending: ChangesView = bus.handle(c.PendingApprovals(), ctx)
     mine: OrderPage = bus.handle(c.ListOrders(owner=ctx.user.name, limit=15), ctx)
-    at_risk: OrderPage = bus.handle(c.ListOrders(overdue=True, limit=15), ctx)
+    late: OrderPage = bus.handle(c.ListOrders(overdue=True, limit=15), ctx)
+    held: OrderPage = bus.handle(c.ListOrders(status="on_hold", limit=15), ctx)
+    seen = {o.number for o in late.orders}
+    risky = late.orders + [o for o in held.orders if o.number not in seen]
+    at_risk = OrderPage(risky[:15], late.total + held.total, 0)
     client.views_publish(user_id=user, view=blocks.home(t, pending, mine, at_risk, front.clock.now()))
 
 

@@ -14,7 +14,7 @@ from bot.replies import changes as ch
 from bot.replies import orders as o
 from bot.replies import stock as s
 from bot.replies.message import Button, Message, Table
-from domain.errors import ConfirmationFailed, OrderbotError
+from domain.errors import ConfirmationFailed, OrderbotError, UnknownUser
 from domain.orders import Order
 from domain.results import (
     AtpAnswer,
@@ -81,7 +81,8 @@ def render(result: Any, t: Translator, today: date) -> Message:
 
 
 def render_error(err: OrderbotError, t: Translator) -> Message:
-    msg = Message(title=t(err.code, **err.params), error=True, code=err.code)
+    # someone the bot does not know yet gets an explanation of how to get in, not an error
+    msg = Message(title=t(err.code, **err.params), error=not isinstance(err, UnknownUser), code=err.code)
     if isinstance(err, ConfirmationFailed):
         msg.lines = [f"  • {t(code, **params)}" for code, params in err.problems]
     return msg

@@ -83,6 +83,9 @@ def show(t: Translator, order: Order, today: date) -> Message:
         fields.append((t("lbl_notes"), order.notes))
     headers = [t(k) for k in ("lbl_line", "lbl_sku", "lbl_product", "lbl_qty", "lbl_price", "lbl_amount")]
     headers += [t("lbl_requested"), t("lbl_confirmed")]
+    holds = order.status in CHANGEABLE  # confirmed and not yet shipped: what each line holds or waits for
+    if holds:
+        headers += [t("lbl_reserved"), t("lbl_backorder")]
     rows = [
         [
             str(ln.line_no),
@@ -94,6 +97,7 @@ def show(t: Translator, order: Order, today: date) -> Message:
             t.date(ln.requested_date),
             t.date(ln.confirmed_date),
         ]
+        + ([plain(ln.reserved_qty), plain(ln.backorder_qty)] if holds else [])
         for ln in order.lines
     ]
     return Message(

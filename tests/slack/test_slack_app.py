@@ -257,3 +257,19 @@ def test_socket_mode_dials_out_with_the_app_token(world: World) -> None:
         handler.connect()  # type: ignore[no-untyped-call]
     call = world.fake.last("apps.connections.open")
     assert call.token == "xapp-test-token"
+
+
+def test_a_server_error_is_retried_with_backoff_and_then_delivered(world: World) -> None:
+    number = an_order(world, 10)
+    world.fake.fail("chat.postMessage", status=500)
+    world.bus("lily", c.ConfirmOrder(number))
+    world.deliver()
+    with world.desk.engine.connect() as conn:
+        failed = conn.execute(select(t.outbox.c.id).where(t.outbox.c.attempts == 1)).scalars().all()
+    assert len(failed) == 1
+    clock = world.desk.clock
+    clock.advance(seconds=60)  # type: ignore[attr-defined]
+    assert world.deliver() >= 1
+    with world.desk.engine.connect() as conn:
+        status = conn.execute(select(t.outbox.c.status).where(t.outbox.c.id == failed[0])).scalar_one()
+    assert status == "sent"
