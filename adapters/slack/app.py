@@ -11,6 +11,7 @@ import json
 import logging
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,6 +87,9 @@ def build_app(front: SlackFront, signing_secret: str, *, verify_token: bool = Tr
         signing_secret=signing_secret,
         token_verification_enabled=verify_token,
         process_before_response=False,
+        # listeners keep working after their ack; with bolt's default 5 threads a burst of slow commands
+        # would make the next request's ack wait for a free thread
+        listener_executor=ThreadPoolExecutor(max_workers=32, thread_name_prefix="orderbot-slack"),
     )
     register(app, front)
     return app
