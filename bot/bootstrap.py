@@ -41,6 +41,14 @@ class Desk:
             user = uow.users.by_identity(front, identity)
         if user is None:
             raise UnknownUser(identity)
+        return self._context(user, front)
+
+    def guest_context(self, front: Front, who: str) -> Context:
+        """For someone who is not a user — a customer's contact on Telegram: no roles, so only what the
+        handlers allow on another authority (the chat's binding) is possible."""
+        return self._context(User(name=who, display_name=who), front)
+
+    def _context(self, user: User, front: Front) -> Context:
         now = self.clock.now()
         return Context(
             user, front, now, self.dates.today(now), self.settings.policy, self.settings.stock, self.settings.approval

@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -56,51 +57,90 @@ def cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    """Slack in Socket Mode when its tokens are set; otherwise the shell front end (a fresh machine)."""
+    """The chat front ends whose tokens are set — Slack in Socket Mode, Telegram by long polling — with
+    the outbox dispatcher; with no token at all, the shell front end (a fresh machine)."""
+    from bot.dispatch import Dispatcher, DispatchLoop
     from bot.slack_runtime import SlackSecrets, build_slack, socket_mode
+    from bot.telegram_runtime import TelegramRuntime, TelegramSecrets
 
-    secrets = SlackSecrets.from_env(os.environ)
-    if secrets is None or not secrets.app_token:
-        if secrets is not None:
-            print("orderbot: SLACK_APP_TOKEN is not set: use `orderbot serve` for HTTP mode", file=sys.stderr)
-            return 2
+    slack, telegram = SlackSecrets.from_env(os.environ), TelegramSecrets.from_env(os.environ)
+    if slack is None and telegram is None:
         return cmd_shell(args, settings)
+    if slack is not None and not slack.app_token:
+        print("orderbot: SLACK_APP_TOKEN is not set: use `orderbot serve` for Slack over HTTP", file=sys.stderr)
+        return 2
     desk = _desk(settings)
     desk.ensure_admins()
-    runtime = build_slack(desk, secrets)
-    runtime.loop.start()
+    stop = threading.Event()
+    transports: dict[str, object] = {}
+    slack_rt = build_slack(desk, slack) if slack is not None else None
+    tg_rt = TelegramRuntime(desk, telegram) if telegram is not None else None
+    if slack_rt is not None:
+        transports["slack"] = slack_rt.dispatcher.transports["slack"]
+    if tg_rt is not None:
+        transports["telegram"] = tg_rt.transport
+    loop = DispatchLoop(Dispatcher(desk.engine, desk.clock, transports))  # type: ignore[arg-type]
+    for rt in (slack_rt, tg_rt):
+        if rt is not None:
+            rt.front.wake = loop.wake
+    loop.start()
     try:
-        print("orderbot: connected to Slack in Socket Mode; Ctrl-C stops", file=sys.stderr)
-        socket_mode(runtime).start()  # type: ignore[no-untyped-call]
+        if tg_rt is not None:
+            tg_rt.start(polling=True)
+            print("orderbot: Telegram long polling started", file=sys.stderr)
+        if slack_rt is not None:
+            print("orderbot: connected to Slack in Socket Mode; Ctrl-C stops", file=sys.stderr)
+            socket_mode(slack_rt).start()  # type: ignore[no-untyped-call]
+        else:
+            stop.wait()
     except KeyboardInterrupt:
         pass
     finally:
-        runtime.loop.stop()
+        if tg_rt is not None:
+            tg_rt.stop()
+        loop.stop()
         desk.close()
     return 0
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    """Slack over HTTP: Slack posts to http://HOST:PORT/slack/events."""
+    """Slack and/or Telegram over HTTP on one server: /slack/events and /telegram/webhook."""
     from bot.config import ConfigError
+    from bot.dispatch import Dispatcher, DispatchLoop
     from bot.slack_runtime import SlackSecrets, build_slack, http_server
+    from bot.telegram_runtime import TelegramRuntime, TelegramSecrets
 
-    secrets = SlackSecrets.from_env(os.environ)
-    if secrets is None:
-        raise ConfigError("SLACK_BOT_TOKEN is not set")
+    slack, telegram = SlackSecrets.from_env(os.environ), TelegramSecrets.from_env(os.environ)
+    if slack is None and telegram is None:
+        raise ConfigError("neither SLACK_BOT_TOKEN nor TELEGRAM_BOT_TOKEN is set")
     desk = _desk(settings)
     desk.ensure_admins()
-    runtime = build_slack(desk, secrets)
-    server = http_server(runtime, args.host, args.port)
-    runtime.loop.start()
-    print(f"orderbot: serving Slack on http://{args.host}:{server.server_port}/slack/events", file=sys.stderr)
+    slack_rt = build_slack(desk, slack) if slack is not None else None
+    tg_rt = TelegramRuntime(desk, telegram) if telegram is not None else None
+    transports: dict[str, object] = {}
+    if slack_rt is not None:
+        transports["slack"] = slack_rt.dispatcher.transports["slack"]
+    if tg_rt is not None:
+        transports["telegram"] = tg_rt.transport
+    loop = DispatchLoop(Dispatcher(desk.engine, desk.clock, transports))  # type: ignore[arg-type]
+    for rt in (slack_rt, tg_rt):
+        if rt is not None:
+            rt.front.wake = loop.wake
+    server = http_server(slack_rt, args.host, args.port, telegram=tg_rt)
+    if tg_rt is not None:
+        tg_rt.start(polling=False)
+    loop.start()
+    print(f"orderbot: serving on http://{args.host}:{server.server_port} (/slack/events, /telegram/webhook)",
+          file=sys.stderr)  # fmt: skip
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
-        runtime.loop.stop()
+        if tg_rt is not None:
+            tg_rt.stop()
+        loop.stop()
         desk.close()
     return 0
 

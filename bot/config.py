@@ -29,6 +29,8 @@ DEFAULT_ROUTES: dict[str, tuple[str, ...]] = {
     "order_confirmed": _CUSTOMER,
     "order_shipped": _CUSTOMER,
     "order_changed": _CUSTOMER,
+    "order_status_changed": _CUSTOMER,  # customers hear of their orders' stages (in production, delivered, ...)
+    "customer_change_decided": _CUSTOMER,  # a change request a customer filed was approved or rejected
     "cr_created": (*_TEAM, *_APPROVALS),
     "cr_approval": _APPROVALS,
     "cr_approved": (*_TEAM, *_APPROVALS),

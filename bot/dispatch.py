@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Protocol
@@ -65,3 +66,34 @@ class Dispatcher:
                     mark_sent(conn, [msg.id], now)
                 sent += 1
         return sent
+
+
+class DispatchLoop:
+    """Delivers the outbox in the background: every ``interval`` seconds, and at once when woken
+    (right after a command changed something)."""
+
+    def __init__(self, dispatcher: Dispatcher, interval: float = 2.0) -> None:
+        self.dispatcher, self.interval = dispatcher, interval
+        self._wake, self._stop = threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=self._run, name="orderbot-dispatch", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                while self.dispatcher.run_once():
+                    pass
+            except Exception:  # the loop must outlive a bad row or a lost database connection
+                log.exception("outbox delivery failed; trying again shortly")
+            self._wake.wait(self.interval)

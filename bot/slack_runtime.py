@@ -4,8 +4,8 @@ HTTP under `orderbot serve` (one threaded WSGI server, `/slack/events` for every
 
 from __future__ import annotations
 
+import json
 import logging
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from socketserver import ThreadingMixIn
@@ -24,7 +24,7 @@ from adapters.sql.slack_store import SlackStore
 from bot.bootstrap import Desk
 from bot.chat import Chat
 from bot.config import ConfigError
-from bot.dispatch import Dispatcher
+from bot.dispatch import Dispatcher, DispatchLoop
 from bot.i18n import Translator
 from bot.replies import render_event
 
@@ -48,37 +48,6 @@ class SlackSecrets:
             return None
         url = env.get("ORDERBOT_SLACK_API_URL") or SLACK_API
         return cls(token, env.get("SLACK_SIGNING_SECRET", ""), env.get("SLACK_APP_TOKEN", ""), url.rstrip("/") + "/")
-
-
-class DispatchLoop:
-    """Delivers the outbox in the background: every ``interval`` seconds, and at once when woken
-    (right after a command changed something)."""
-
-    def __init__(self, dispatcher: Dispatcher, interval: float = 2.0) -> None:
-        self.dispatcher, self.interval = dispatcher, interval
-        self._wake, self._stop = threading.Event(), threading.Event()
-        self._thread = threading.Thread(target=self._run, name="orderbot-dispatch", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        self._thread.join(10)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self._wake.clear()
-            try:
-                while self.dispatcher.run_once():
-                    pass
-            except Exception:  # the loop must outlive a bad row or a lost database connection
-                log.exception("outbox delivery failed; trying again shortly")
-            self._wake.wait(self.interval)
 
 
 @dataclass
@@ -119,16 +88,23 @@ class _QuietHandler(WSGIRequestHandler):
         log.debug("%s - %s", self.address_string(), format % args)
 
 
-def http_server(runtime: SlackRuntime, host: str = "0.0.0.0", port: int = 3000) -> WSGIServer:
-    """A threaded WSGI server for `/slack/events` (slash commands, interactivity, events); bolt checks
-    every request's signature and timestamp before any listener runs."""
-    if not runtime.secrets.signing_secret:
+def http_server(runtime: SlackRuntime | None, host: str = "0.0.0.0", port: int = 3000,
+                telegram: Any = None) -> WSGIServer:  # fmt: skip
+    """One threaded WSGI server: `/slack/events` (slash commands, interactivity, events, options — bolt
+    checks every request's signature and timestamp before any listener runs) and `/telegram/webhook`
+    (the secret header checked first)."""
+    if runtime is not None and not runtime.secrets.signing_secret:
         raise ConfigError("SLACK_SIGNING_SECRET is required for `orderbot serve` (HTTP mode)")
-    handler = SlackRequestHandler(runtime.app)
+    if telegram is not None and not telegram.secrets.webhook_secret:
+        raise ConfigError("TELEGRAM_WEBHOOK_SECRET is required for the Telegram webhook")
+    handler = SlackRequestHandler(runtime.app) if runtime is not None else None
 
     def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
-        if environ.get("PATH_INFO") == "/slack/events" and environ.get("REQUEST_METHOD") == "POST":
+        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        if handler is not None and path == "/slack/events" and method == "POST":
             return handler(environ, start_response)
+        if telegram is not None and path == "/telegram/webhook" and method == "POST":
+            return _telegram_webhook(telegram, environ, start_response)
         if environ.get("PATH_INFO") == "/healthz":
             start_response("200 OK", [("Content-Type", "text/plain")])
             return [b"ok"]
@@ -136,6 +112,21 @@ def http_server(runtime: SlackRuntime, host: str = "0.0.0.0", port: int = 3000) 
         return [b"not found"]
 
     return make_server(host, port, wsgi, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
+
+
+def _telegram_webhook(telegram: Any, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    if not telegram.accepts_secret(environ):
+        start_response("401 Unauthorized", [("Content-Type", "text/plain")])
+        return [b"wrong secret"]
+    try:
+        size = int(environ.get("CONTENT_LENGTH") or 0)
+        data = json.loads(environ["wsgi.input"].read(min(size, 1_000_000)) or b"{}")
+        telegram.feed(data)
+    except (ValueError, KeyError, TypeError):
+        start_response("400 Bad Request", [("Content-Type", "text/plain")])
+        return [b"not an update"]
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]
 
 
 def socket_mode(runtime: SlackRuntime) -> SocketModeHandler:

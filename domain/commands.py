@@ -421,3 +421,64 @@ class ShowChange(Query):
 @dataclass(frozen=True)
 class ChangeReport(Query):
     month: str  # YYYY-MM
+
+
+# -- customers' contacts (issue 6) ---------------------------------------------------------------
+# Staff invite a customer; whoever presents the invitation's code from a chat binds it to the customer.
+# The customer-facing messages carry the chat: its active binding is the only authority they have.
+@dataclass(frozen=True)
+class InviteCustomer(Command):
+    customer: str
+
+
+@dataclass(frozen=True)
+class BindContact(Command):
+    code: str
+    chat_id: str
+    telegram_user: str
+    name: str
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Unlink(Command):
+    chat_id: str
+
+
+@dataclass(frozen=True)
+class ListContacts(Query):
+    customer: str
+
+
+@dataclass(frozen=True)
+class RevokeContact(Command):
+    contact_id: int
+
+
+@dataclass(frozen=True)
+class SetContactLanguage(Command):
+    chat_id: str
+    language: str
+
+
+@dataclass(frozen=True)
+class MyOrders(Query):
+    chat_id: str
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class MyOrder(Query):
+    chat_id: str
+    number: str
+
+
+@dataclass(frozen=True)
+class CustomerChange(Command):
+    """A change request filed by a customer's contact; ``evidence`` is added to "customer via Telegram"."""
+
+    chat_id: str
+    number: str
+    changes: tuple[ChangeInput, ...]
+    reason: str = ""
+    evidence: str = ""

@@ -250,3 +250,16 @@ class OrderChanged(Event):
     due_date: date | None
     amount: Decimal
     by: str
+
+
+@dataclass(frozen=True)
+class CustomerChangeDecided(Event):
+    """A change request a customer's contact filed was decided: the customer is told."""
+
+    kind: ClassVar[str] = "customer_change_decided"
+    number: str
+    customer: str
+    cr: str
+    outcome: str  # approved | rejected
+    reason: str
+    version: int | None

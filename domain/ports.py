@@ -11,6 +11,7 @@ from typing import Protocol
 from domain.approval import ApprovalPolicy
 from domain.changes import ChangeRequest, Delegation
 from domain.checks import OrderPolicy
+from domain.contacts import Contact, ContactPolicy, Invitation
 from domain.events import Event
 from domain.history import AuditEntry, OrderVersion
 from domain.lifecycle import Status
@@ -34,6 +35,7 @@ class OrderFilter:
     owner: str | None = None
     overdue_on: date | None = None  # due before this date and not yet shipped
     text: str | None = None
+    exclude_statuses: tuple[str, ...] = ()  # e.g. a customer's own list leaves closed and cancelled out
     limit: int = 20
     offset: int = 0
 
@@ -134,6 +136,29 @@ class ChangeRepository(Protocol):
         ...
 
 
+class ContactRepository(Protocol):
+    """Invitations (by the hash of their code) and the chats bound to customers."""
+
+    def add_invitation(self, invitation: Invitation) -> None: ...
+    def invitation(self, code_hash: str, lock: bool = False) -> Invitation | None:
+        """``lock``: hold the invitation's row until commit, so one code binds one chat."""
+        ...
+
+    def add_contact(self, contact: Contact) -> None: ...
+    def contact_for_chat(self, chat_id: str) -> Contact | None:
+        """The chat's active binding, if any."""
+        ...
+
+    def contacts_of(self, customer: str) -> Sequence[Contact]:
+        """Every binding of the customer, revoked ones too, newest first."""
+        ...
+
+    def contact(self, contact_id: int) -> Contact | None: ...
+    def active_chats(self, customer: str) -> list[Contact]:
+        """The customer's active bindings (where pushes go), oldest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: nothing is kept unless ``commit`` is called before the block ends.
 
@@ -157,6 +182,8 @@ class UnitOfWork(Protocol):
     def supply(self) -> SupplyRepository: ...
     @property
     def changes(self) -> ChangeRepository: ...
+    @property
+    def contacts(self) -> ContactRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None: ...
@@ -184,3 +211,4 @@ class Context:
     policy: OrderPolicy = OrderPolicy()
     stock: StockPolicy = StockPolicy()
     changes: ApprovalPolicy = ApprovalPolicy()
+    contacts: ContactPolicy = ContactPolicy()

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.changes import ChangeRequest, Delegation
+from domain.contacts import Contact
 from domain.history import AuditEntry, Diff, OrderVersion
 from domain.orders import Order
 from domain.parties import Product
@@ -171,3 +172,20 @@ class ChangeReportView:
 @dataclass
 class DelegationsView:
     delegations: list[Delegation]
+
+
+@dataclass
+class ContactsView:
+    """A customer's contacts: every chat bound to it, revoked ones too, newest first."""
+
+    customer: str
+    contacts: list[Contact]
+    name: str = ""
+
+
+@dataclass
+class CustomerOrderView:
+    """An order as its customer sees it; ``last_change``: when anything last happened to it."""
+
+    order: Order
+    last_change: datetime | None

@@ -73,6 +73,7 @@ PERMISSIONS: dict[str, tuple[Role, ...]] = {
     "receive": (Role.warehouse,),
     "work_orders": (Role.production,),
     "request_change": SALES,
+    "invite": SALES,  # invite a customer's contacts, list and revoke them
 }
 
 

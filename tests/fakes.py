@@ -13,7 +13,7 @@ transaction (orders, stock items, purchase and work orders, change requests) int
 moves each stock item's ``moves`` into ``ledger`` (numbered, oldest first). ``stock.lock`` creates
 missing rows with zeros; waiting/holding/short follow the SQL adapter's statuses. ``opening`` seeds a
 counted stock. ``changes`` keeps change requests (their decisions get ids on add and on commit) and
-approvers' delegations.
+approvers' delegations. ``contacts`` keeps invitations (code hashes unique) and customers' contacts.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from typing import Any
 
 from domain.changes import ChangeRequest, CRStatus, Delegation
 from domain.checks import OrderPolicy
+from domain.contacts import Contact, Invitation
 from domain.events import Event
 from domain.history import AuditEntry, OrderVersion
 from domain.lifecycle import OPEN, Status
@@ -66,6 +67,8 @@ class State:
     wos: dict[str, WorkOrder] = field(default_factory=dict)
     crs: dict[str, ChangeRequest] = field(default_factory=dict)
     delegations: list[Delegation] = field(default_factory=list)
+    invitations: list[Invitation] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -107,6 +110,8 @@ class FakeOrders:
             if flt.customer_id is not None and o.customer.id != flt.customer_id:
                 continue
             if flt.status is not None and o.status is not Status(flt.status):
+                continue
+            if o.status.value in flt.exclude_statuses:
                 continue
             if flt.owner is not None and o.owner != flt.owner:
                 continue
@@ -426,6 +431,38 @@ class FakeChanges:
         return [d for d in self._s.delegations if d.active and (on is None or d.starts <= on <= d.ends)]
 
 
+class FakeContacts:
+    """``ContactRepository`` in memory: invitations by code hash (unique, as the table's constraint), contacts."""
+
+    def __init__(self, state: State) -> None:
+        self._s = state
+
+    def add_invitation(self, invitation: Invitation) -> None:
+        if any(i.code_hash == invitation.code_hash for i in self._s.invitations):
+            raise AssertionError("duplicate invitation code hash")
+        invitation.id = invitation.id or self._s.new_id()
+        self._s.invitations.append(invitation)
+
+    def invitation(self, code_hash: str, lock: bool = False) -> Invitation | None:
+        return next((i for i in self._s.invitations if i.code_hash == code_hash), None)
+
+    def add_contact(self, contact: Contact) -> None:
+        contact.id = contact.id or self._s.new_id()
+        self._s.contacts.append(contact)
+
+    def contact_for_chat(self, chat_id: str) -> Contact | None:
+        return next((k for k in reversed(self._s.contacts) if k.chat_id == chat_id and k.active), None)
+
+    def contacts_of(self, customer: str) -> Sequence[Contact]:
+        return sorted((k for k in self._s.contacts if k.customer == customer), key=lambda k: -(k.id or 0))
+
+    def contact(self, contact_id: int) -> Contact | None:
+        return next((k for k in self._s.contacts if k.id == contact_id), None)
+
+    def active_chats(self, customer: str) -> list[Contact]:
+        return [k for k in self._s.contacts if k.customer == customer and k.active]
+
+
 class FakeUnitOfWork:
     """Implements ``domain.ports.UnitOfWork`` in memory; see the module docstring."""
 
@@ -493,6 +530,13 @@ class FakeUnitOfWork:
         """The committed change request."""
         return self.saved.crs[number]
 
+    def contacts_saved(self, customer: str | None = None) -> list[Contact]:
+        """The committed contacts (of one customer), oldest first."""
+        return [k for k in self.saved.contacts if customer is None or k.customer == customer]
+
+    def invitations_saved(self) -> list[Invitation]:
+        return list(self.saved.invitations)
+
     # -- the UnitOfWork protocol ----------------------------------------------------------
     def __enter__(self) -> FakeUnitOfWork:
         if self._work is not None:
@@ -510,6 +554,7 @@ class FakeUnitOfWork:
         self.orders, self.customers, self.products = repos.orders, repos.customers, repos.products
         self.users, self.history = repos.users, repos.history
         self.stock, self.supply, self.changes = repos.stock, repos.supply, repos.changes
+        self.contacts = repos.contacts
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self._work = None  # anything not committed is gone
@@ -564,6 +609,7 @@ class FakeUnitOfWork:
             stock=FakeStock(state, seen, ledger),
             supply=FakeSupply(state, seen),
             changes=FakeChanges(state, seen),
+            contacts=FakeContacts(state),
         )
 
 

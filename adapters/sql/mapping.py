@@ -9,6 +9,7 @@ from sqlalchemy.orm import registry, relationship
 
 from adapters.sql import tables as t
 from domain.changes import ChangeRequest, Decision, Delegation
+from domain.contacts import Contact, Invitation
 from domain.history import AuditEntry, OrderVersion
 from domain.orders import Order, OrderLine
 from domain.parties import Customer, Product
@@ -75,6 +76,8 @@ def build_registry() -> registry:
         },
     )
     reg.map_imperatively(Delegation, t.delegations)
+    reg.map_imperatively(Invitation, t.invitations)
+    reg.map_imperatively(Contact, t.contacts)
     for cls in (Order, StockItem, PurchaseOrder, WorkOrder, ChangeRequest):
         event.listen(cls, "load", _fresh_events)
     return reg

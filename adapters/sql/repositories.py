@@ -42,6 +42,8 @@ class SqlOrders:
             stmt = stmt.where(c.customer_id == flt.customer_id)
         if flt.status is not None:
             stmt = stmt.where(c.status == Status(flt.status))
+        if flt.exclude_statuses:
+            stmt = stmt.where(c.status.not_in(tuple(Status(s) for s in flt.exclude_statuses)))
         if flt.owner is not None:
             stmt = stmt.where(c.owner == flt.owner)
         if flt.overdue_on is not None:

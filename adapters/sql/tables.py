@@ -374,3 +374,34 @@ slack_seen = Table(
     Column("seen_at", UTCDateTime(), nullable=False),
     Index(None, "seen_at"),
 )
+
+# Customers' contacts (issue 6): single-use invitations, stored only as the SHA-256 of their code, and the
+# chats bound to a customer (one active binding per chat; a revoked or unlinked binding stays, inactive).
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("customer", String(32), nullable=False),
+    Column("code_hash", String(64), nullable=False, unique=True),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("used_at", UTCDateTime(), nullable=True),
+    Column("used_chat", String(64), nullable=False, default=""),
+)
+
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("customer", String(32), nullable=False),
+    Column("chat_id", String(64), nullable=False),
+    Column("telegram_user", String(64), nullable=False, default=""),
+    Column("name", String(200), nullable=False, default=""),
+    Column("language", String(8), nullable=True),
+    Column("bound_at", UTCDateTime(), nullable=False),
+    Column("invited_by", String(64), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Index(None, "chat_id", "active"),  # a chat's active binding: every message a customer sends
+    Index(None, "customer", "active"),  # a customer's chats: `contacts CUST`, and every push to them
+)

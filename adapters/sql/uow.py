@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from adapters.sql import tables as t
 from adapters.sql.changes_repo import SqlChanges
+from adapters.sql.contacts_repo import SqlContacts
 from adapters.sql.engine import READONLY
 from adapters.sql.outbox import Router, write_events
 from adapters.sql.repositories import SqlCustomers, SqlHistory, SqlOrders, SqlProducts, SqlUsers
@@ -48,6 +49,7 @@ class SqlUnitOfWork:
         self.stock = SqlStock(self.session)
         self.supply = SqlSupply(self.session)
         self.changes = SqlChanges(self.session)
+        self.contacts = SqlContacts(self.session)
         self._published = []
         return self
 

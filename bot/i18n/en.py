@@ -1,6 +1,6 @@
 """English catalog. Keys are the codes of errors, results, labels and events."""
 
-from bot.i18n import changes_en
+from bot.i18n import changes_en, contacts_en, telegram_en
 
 MESSAGES: dict[str, str] = {
     # errors
@@ -188,3 +188,5 @@ MESSAGES: dict[str, str] = {
     "help_usage": "Usage", "help_example": "Example", "help_aliases": "Also",
 }  # fmt: skip
 MESSAGES.update(changes_en.MESSAGES)
+MESSAGES.update(contacts_en.MESSAGES)
+MESSAGES.update(telegram_en.MESSAGES)

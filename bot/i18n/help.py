@@ -74,6 +74,11 @@ HELP: dict[str, tuple[str, str, str, str]] = {
     "delegate": ("delegate USER until DATE [role ROLE] | delegate off [USER]", "委托 wang 至 12月10日 角色 finance",
                  "a backup decides for you while you are away", "外出期间委托他人代为审批"),
     "delegations": ("delegations", "delegations", "active delegations", "生效中的委托"),
+    "invite": ("invite CUSTOMER", "邀请 CUST-001",
+               "a single-use invitation (72 h) for the customer's contacts to follow their orders on Telegram",
+               "生成客户邀请码（一次性，72小时有效），客户联系人用它在 Telegram 上查看自己的订单"),
+    "contacts": ("contacts CUSTOMER | contacts revoke ID", "联系人 CUST-001",
+                 "the chats bound to a customer; revoke one", "客户已绑定的联系人；解除某个绑定"),
     "admin": (
         "admin grant USER ROLE | admin revoke USER ROLE | admin users [ROLE]",
         "admin grant lily sales", "manage users and roles (admin)", "管理用户和角色（管理员）",

@@ -1,6 +1,6 @@
 """简体中文词条。键与 en.py 一一对应（测试会检查）。"""
 
-from bot.i18n import changes_zh
+from bot.i18n import changes_zh, contacts_zh, telegram_zh
 
 MESSAGES: dict[str, str] = {
     "error": "请求有问题。",
@@ -177,3 +177,5 @@ MESSAGES: dict[str, str] = {
     "help_usage": "用法", "help_example": "示例", "help_aliases": "别名",
 }  # fmt: skip
 MESSAGES.update(changes_zh.MESSAGES)
+MESSAGES.update(contacts_zh.MESSAGES)
+MESSAGES.update(telegram_zh.MESSAGES)

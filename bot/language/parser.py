@@ -312,3 +312,20 @@ def p_admin(r: Reader) -> c.Command | c.Query:
         roles = tuple(r.rest().split())
         return c.ListUsers(roles)
     raise ParseError("unexpected_word", word=action, verb=r.verb)
+
+
+def p_invite(r: Reader) -> c.InviteCustomer:
+    customer = r.next("customer")
+    r.done()
+    return c.InviteCustomer(customer.upper())
+
+
+def p_contacts(r: Reader) -> c.ListContacts | c.RevokeContact:
+    """`contacts CUSTOMER` lists a customer's contacts; `contacts revoke ID` ends one binding."""
+    word = r.next("customer / revoke")
+    if word.lower() in ("revoke", "撤销", "解除"):
+        contact_id = integer(r.next("contact id"), "contact")
+        r.done()
+        return c.RevokeContact(contact_id)
+    r.done()
+    return c.ListContacts(word.upper())

@@ -87,6 +87,8 @@ VERBS: tuple[Verb, ...] = (
     Verb("report", ("报表", "报告"), _simple(cp.p_report)),
     Verb("delegate", ("委托", "代理"), _simple(cp.p_delegate)),
     Verb("delegations", ("委托列表",), _no_args(c.ListDelegations)),
+    Verb("invite", ("邀请",), _simple(p.p_invite)),
+    Verb("contacts", ("联系人",), _simple(p.p_contacts)),
     Verb("admin", ("管理",), _simple(p.p_admin)),
 )
 

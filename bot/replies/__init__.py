@@ -11,6 +11,7 @@ from bot.i18n.help import HELP
 from bot.language.parser import HelpRequest
 from bot.language.verbs import VERBS
 from bot.replies import changes as ch
+from bot.replies import contacts as ct
 from bot.replies import orders as o
 from bot.replies import stock as s
 from bot.replies.message import Button, Message, Table
@@ -21,6 +22,8 @@ from domain.results import (
     ChangeReportView,
     ChangesView,
     ChangeView,
+    ContactsView,
+    CustomerOrderView,
     DelegationsView,
     DiffView,
     Done,
@@ -37,7 +40,19 @@ from domain.results import (
     WorkOrderView,
 )
 
-__all__ = ["Button", "Message", "Table", "render", "render_error", "render_event", "render_help"]
+__all__ = [
+    "Button",
+    "Message",
+    "Table",
+    "render",
+    "render_customer_event",
+    "render_customer_help",
+    "render_error",
+    "render_event",
+    "render_help",
+]
+render_customer_event = ct.render_customer_event
+render_customer_help = ct.customer_help
 
 
 STOCK_RENDERERS: tuple[tuple[type, Any], ...] = (
@@ -53,16 +68,18 @@ STOCK_RENDERERS: tuple[tuple[type, Any], ...] = (
     (ChangesView, ch.changes_list),
     (ChangeReportView, ch.report),
     (DelegationsView, ch.delegations),
+    (ContactsView, ct.contacts_view),
+    (CustomerOrderView, ct.customer_order),
 )
 
 
 def render(result: Any, t: Translator, today: date) -> Message:
     if isinstance(result, Done):
-        return o.done(t, result)
+        return ct.done(t, result) if result.code in ct.CODES else o.done(t, result)
     if isinstance(result, Order):
         return o.show(t, result, today)
     if isinstance(result, OrderPage):
-        return o.page(t, result, today)
+        return o.page(t, result, today, customer=result.title_code == "my_orders_title")
     if isinstance(result, OrderHistoryView):
         return o.history(t, result)
     if isinstance(result, DiffView):
@@ -109,6 +126,8 @@ def render_event(kind: str, payload: dict[str, Any], t: Translator) -> str:
         key = "ev_order_status_changed_reason"
     if kind == "role_changed":
         key = "ev_role_changed_granted" if params.get("granted") else "ev_role_changed_revoked"
+    if kind == "customer_change_decided":
+        key = f"ev_customer_change_decided_{'approved' if params.get('outcome') == 'approved' else 'rejected'}"
     if "amount" in params:
         params["amount"] = t.money(_dec(params["amount"]))
     if kind == "order_changed":

@@ -108,20 +108,29 @@ def show(t: Translator, order: Order, today: date) -> Message:
     )
 
 
-def page(t: Translator, result: OrderPage, today: date) -> Message:
+def page(t: Translator, result: OrderPage, today: date, customer: bool = False) -> Message:
+    """A page of orders; ``customer``: the customer's own list (their orders only: no customer, owner or amount
+    column, and paged a phone screen at a time)."""
     if not result.orders:
-        return Message(title=t("no_orders"))
+        return Message(title=t("my_no_orders", **result.title_params) if customer else t("no_orders"))
     params: dict[str, Any] = {"shown": len(result.orders), "total": result.total, **result.title_params}
-    headers = [t(k) for k in ("lbl_order", "lbl_customer", "lbl_status", "lbl_due", "lbl_amount", "lbl_owner")]
+    keys = ("lbl_order", "lbl_po", "lbl_status", "lbl_due") if customer else (
+        "lbl_order", "lbl_customer", "lbl_status", "lbl_due", "lbl_amount", "lbl_owner")  # fmt: skip
     rows = []
     for o in result.orders:
         due = t.date(o.due_date)
+        if customer:
+            rows.append([o.number, o.po_ref, t.status(o.status.value), due])
+            continue
         if o.due_date and o.due_date < today and o.status in NOT_SHIPPED:
             due += " ⚠"
         rows.append([o.number, o.customer.name, t.status(o.status.value), due, t.money(o.amount), o.owner])
-    msg = Message(title=t(result.title_code, **params), tables=[Table(headers, rows)])
+    msg = Message(title=t(result.title_code, **params), tables=[Table([t(k) for k in keys], rows)])
     if result.offset + len(result.orders) < result.total:
-        msg.lines.append(t("more_pages", page=result.offset // 20 + 2))
+        if customer:
+            msg.lines.append(t("my_more_pages", page=int(result.title_params.get("page", 1)) + 1))
+        else:
+            msg.lines.append(t("more_pages", page=result.offset // 20 + 2))
     return msg
 
 

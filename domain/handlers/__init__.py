@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from domain import commands as c
-from domain.handlers import admin, change_views, changes, orders, queries, stock, supply
+from domain.handlers import admin, change_views, changes, contacts, orders, queries, stock, supply
 
 Handler = Callable[[Any, Any, Any], Any]
 
@@ -65,4 +65,13 @@ HANDLERS: dict[type, Handler] = {
     c.OrderChanges: change_views.order_changes,
     c.ShowChange: change_views.show_change,
     c.ChangeReport: change_views.change_report,
+    c.InviteCustomer: contacts.invite_customer,
+    c.BindContact: contacts.bind_contact,
+    c.Unlink: contacts.unlink,
+    c.ListContacts: contacts.list_contacts,
+    c.RevokeContact: contacts.revoke_contact,
+    c.SetContactLanguage: contacts.set_contact_language,
+    c.MyOrders: contacts.my_orders,
+    c.MyOrder: contacts.my_order,
+    c.CustomerChange: contacts.customer_change,
 }

@@ -12,6 +12,7 @@ from typing import Any
 
 from domain import commands as c
 from domain.changes import ChangeKind, ChangeRequest, CRStatus, RequestedChange
+from domain.contacts import CUSTOMER_PREFIX
 from domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied, SelfApproval
 from domain.events import (
     ChangeApprovalRecorded,
@@ -20,6 +21,7 @@ from domain.events import (
     ChangeRejected,
     ChangeRequested,
     ChangeWithdrawn,
+    CustomerChangeDecided,
     OrderChanged,
     OrderUpdated,
 )
@@ -74,19 +76,26 @@ def summary(changes: list[RequestedChange]) -> tuple[tuple[str, str, str, str], 
 def request_change(cmd: c.RequestChange, uow: UnitOfWork, ctx: Context) -> Done | ChangeView:
     require(ctx.user, "request_change")
     order = load_order(uow, cmd.number)
-    changes = resolve(order, cmd.changes, uow.products.get, ctx.today)
+    return file_change(uow, ctx, order, cmd.changes, cmd.reason, cmd.evidence)
+
+
+def file_change(uow: UnitOfWork, ctx: Context, order: Order, inputs: tuple[c.ChangeInput, ...], reason: str,
+                evidence: str) -> Done | ChangeView:  # fmt: skip
+    """The one way a change is filed, by staff or by a customer's contact (``ctx.user`` is the requester):
+    resolve it against the order; a draft is simply edited, a confirmed order gets an assessed request."""
+    changes = resolve(order, inputs, uow.products.get, ctx.today)
     if order.status in EDITABLE:
-        return _edit_draft(uow, order, changes, cmd, ctx)
-    reason = cmd.reason.strip()
+        return _edit_draft(uow, order, changes, reason, ctx)
+    reason = reason.strip()
     if not reason:
         raise InvalidInput("reason_required")
-    evidence = cmd.evidence.strip() or (TELEGRAM_EVIDENCE if ctx.front is Front.telegram else "")
+    evidence = evidence.strip() or (TELEGRAM_EVIDENCE if ctx.front is Front.telegram else "")
     impact, required = _assessed(uow, order, changes, ctx, stored=False)
     cr = ChangeRequest(
         number=f"CR-{uow.next_number('CR')}", order_number=order.number, customer=order.customer.code,
         requested_by=ctx.user.name, requested_at=ctx.now, requested_on=ctx.today, front=ctx.front.value,
         reason=reason, evidence=evidence, base_version=order.version,
-        changes=[ch.to_dict() for ch in changes], inputs=[i.to_dict() for i in cmd.changes],
+        changes=[ch.to_dict() for ch in changes], inputs=[i.to_dict() for i in inputs],
         impact=impact.to_dict(), required=required,
     )  # fmt: skip
     uow.changes.add(cr)
@@ -98,11 +107,11 @@ def request_change(cmd: c.RequestChange, uow: UnitOfWork, ctx: Context) -> Done 
     return ChangeView("cr_created", cr, order)
 
 
-def _edit_draft(uow: UnitOfWork, order: Order, changes: list[RequestedChange], cmd: c.RequestChange,
+def _edit_draft(uow: UnitOfWork, order: Order, changes: list[RequestedChange], reason: str,
                 ctx: Context) -> Done:  # fmt: skip
     """Before confirmation nothing was promised: the change is simply an edit (or a plain cancel)."""
     if any(ch.kind is ChangeKind.cancel for ch in changes):
-        reason = cmd.reason.strip()
+        reason = reason.strip()
         if not reason:
             raise InvalidInput("reason_required")
         require(ctx.user, "cancel")
@@ -110,9 +119,9 @@ def _edit_draft(uow: UnitOfWork, order: Order, changes: list[RequestedChange], c
         record(uow, order, ctx, "cancel", reason=reason)
         return Done("order_moved", {"number": order.number, "status": order.status.value}, order)
     require(ctx.user, "edit")
-    apply_terms(order, changes, products_of(uow, order, changes), ctx, cmd.reason, through_change=False)
+    apply_terms(order, changes, products_of(uow, order, changes), ctx, reason, through_change=False)
     what = ", ".join(" ".join(x for x in row if x) for row in summary(changes))
-    revise(uow, order, ctx, "edit", cmd.reason, what)
+    revise(uow, order, ctx, "edit", reason, what)
     order.events.append(OrderUpdated(order.number, order.customer.code, order.version, what, ctx.user.name))
     return Done("order_updated", {"number": order.number, "version": order.version}, order)
 
@@ -234,7 +243,14 @@ def _apply(uow: UnitOfWork, cr: ChangeRequest, order: Order, ctx: Context) -> Ch
         OrderChanged(order.number, order.customer.code, cr.number, order.version, summary(changes), order.due_date,
                      order.amount, ctx.user.name)
     )  # fmt: skip
+    _tell_customer(cr, "approved", "", order.version)
     return ChangeView("cr_applied", cr, order, {"version": order.version})
+
+
+def _tell_customer(cr: ChangeRequest, outcome: str, reason: str, version: int | None) -> None:
+    """A request a customer's contact filed: the customer hears how it was decided."""
+    if cr.requested_by.startswith(CUSTOMER_PREFIX):
+        cr.events.append(CustomerChangeDecided(cr.order_number, cr.customer, cr.number, outcome, reason, version))
 
 
 def reject_change(cmd: c.RejectChange, uow: UnitOfWork, ctx: Context) -> ChangeView:
@@ -251,6 +267,7 @@ def reject_change(cmd: c.RejectChange, uow: UnitOfWork, ctx: Context) -> ChangeV
     cr.reject(role, behalf, ctx.user.name, ctx.now, reason, order.version)
     _audit(uow, ctx, "cr_reject", cr.number, order.version, role.value, reason)
     cr.events.append(ChangeRejected(cr.number, order.number, cr.customer, ctx.user.name, reason, cr.requested_by))
+    _tell_customer(cr, "rejected", reason, None)
     return ChangeView("cr_rejected", cr, order)
 
 

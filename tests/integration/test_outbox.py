@@ -33,9 +33,11 @@ class Recorder:
         self.sent.append(message)
 
 
-def statuses(desk: Desk) -> list[tuple[str, int]]:
+def statuses(desk: Desk, audience: str = "channel:orders") -> list[tuple[str, int]]:
+    """The rows for one audience (the cancellation also goes to the customer: a row the recorder never takes)."""
+    o = t.outbox.c
     with desk.engine.connect() as conn:
-        rows = conn.execute(select(t.outbox.c.status, t.outbox.c.attempts).order_by(t.outbox.c.id)).all()
+        rows = conn.execute(select(o.status, o.attempts).where(o.audience == audience).order_by(o.id)).all()
     return [(r[0], r[1]) for r in rows]
 
 
@@ -89,3 +91,4 @@ def test_rows_for_audiences_nobody_serves_stay_pending(two_events: Desk) -> None
 
     assert Dispatcher(two_events.engine, two_events.clock, {"x": Nobody()}).run_once() == 0
     assert statuses(two_events) == [("pending", 0), ("pending", 0)]
+    assert statuses(two_events, "customer:CUST-001") == [("pending", 0)]

@@ -300,6 +300,14 @@ TABLE += [
     ("委托 结束 wang", c.EndDelegation("wang")),
     ("delegations", c.ListDelegations()),
     ("委托列表", c.ListDelegations()),
+    # customers' contacts (staff side)
+    ("invite cust-001", c.InviteCustomer("CUST-001")),
+    ("邀请 CUST-001", c.InviteCustomer("CUST-001")),
+    ("contacts cust-001", c.ListContacts("CUST-001")),
+    ("联系人 CUST-001", c.ListContacts("CUST-001")),
+    ("contacts revoke 7", c.RevokeContact(7)),
+    ("联系人 撤销 #7", c.RevokeContact(7)),
+    ("contacts 解除 7", c.RevokeContact(7)),
 ]
 
 
@@ -368,6 +376,13 @@ BAD: list[tuple[str, str]] = [
     ("report changes 2026-13", "bad_month"),
     ("delegate wang", "missing_argument"),
     ("delegate wang until 提前两周", "date_needs_due"),
+    ("invite", "missing_argument"),
+    ("invite CUST-001 now", "unexpected_word"),
+    ("contacts", "missing_argument"),
+    ("contacts revoke", "missing_argument"),
+    ("contacts revoke x", "bad_number"),
+    ("contacts revoke 7 now", "unexpected_word"),
+    ("contacts CUST-001 all", "unexpected_word"),
     ("cancel SO-2026-1 reason", "missing_argument"),
     ("ship SO-2026-1 SF", "missing_argument"),
     ("ship SO-2026-1 carrier SF", "missing_argument"),

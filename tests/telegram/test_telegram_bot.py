@@ -1,0 +1,184 @@
+"""The real python-telegram-bot, long polling a fake Bot API on loopback (and once by webhook): a customer's
+contact binds by deep link, lists its orders, reads a status with the tracking number, asks for a new date
+that an approver approves in the shell, and is told — and never sees another customer's orders."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.bootstrap import Desk
+from bot.clock import FixedClock
+from bot.dispatch import Dispatcher
+from bot.slack_runtime import http_server
+from bot.telegram_runtime import TelegramRuntime, TelegramSecrets
+from domain import commands as c
+from domain.commands import LineInput
+from domain.users import Front
+from tests.conftest import T0, make_desk, sqlite_url
+from tests.integration.seed import seed
+from tests.slack import signing
+from tests.telegram import updates
+from tests.telegram.fake_bot_api import FakeBotApi
+
+TOKEN = "123456:TEST-TOKEN"
+ACME_CHAT, OTHER_CHAT, STAFF_CHAT = 1001, 2002, 3003
+
+
+@dataclass
+class World:
+    desk: Desk
+    fake: FakeBotApi
+    runtime: TelegramRuntime
+    dispatcher: Dispatcher
+
+    def bus(self, user: str, message: object) -> Any:
+        return self.desk.bus.handle(message, self.desk.context(Front.shell, user))
+
+    def say(self, chat_id: int, text: str) -> str:
+        """The contact types ``text``; returns what the bot answered in that chat."""
+        before = len(self.fake.sent_texts(chat_id))
+        self.fake.push_update(updates.update(message=updates.message(chat_id, text, user_id=chat_id)))
+        calls = self.fake.wait_for("sendMessage", count=before + 1, where=lambda call: _chat(call) == chat_id)
+        return str(calls[-1].params["text"])
+
+
+def _chat(call: Any) -> int:
+    return int(call.params.get("chat_id", 0))
+
+
+def orders(world: World) -> dict[str, str]:
+    lily, liu = "lily", "liu"
+    made = {}
+    for key, cust in (("shipped", "CUST-001"), ("open", "CUST-001"), ("theirs", "CUST-002")):
+        lines = (LineInput("NUT-M8", Decimal(10)),)
+        number = world.bus(lily, c.CreateOrder(cust, lines, date(2026, 12, 20))).order.number
+        world.bus(lily, c.ConfirmOrder(number))
+        made[key] = number
+    world.bus("zhao", c.AdvanceOrder(made["shipped"]))
+    world.bus("zhao", c.AdvanceOrder(made["shipped"]))
+    world.bus(liu, c.ShipOrder(made["shipped"], "顺丰", "SF1234567890"))
+    return made
+
+
+@pytest.fixture
+def world(tmp_path: Path, fake_bot_api: FakeBotApi) -> Iterator[World]:
+    desk = make_desk(sqlite_url(tmp_path), FixedClock(T0))
+    seed(desk)
+    runtime = TelegramRuntime(desk, TelegramSecrets(TOKEN, "whsec-test", fake_bot_api.base_url))
+    dispatcher = Dispatcher(desk.engine, desk.clock, {"telegram": runtime.transport})
+    runtime.start(polling=True)
+    try:
+        yield World(desk, fake_bot_api, runtime, dispatcher)
+    finally:
+        runtime.stop()
+        desk.close()
+
+
+def invite(world: World, customer: str = "CUST-001") -> str:
+    return str(world.bus("lily", c.InviteCustomer(customer)).params["code"])
+
+
+def test_the_customer_story_from_deep_link_to_being_told(world: World) -> None:
+    made = orders(world)
+    langs = {call.params.get("language_code") for call in world.fake.calls_to("setMyCommands")}
+    assert {"zh", "en"} <= langs  # the command menu in both languages
+
+    assert "CUST-001" in world.say(ACME_CHAT, f"/start {invite(world)}")
+    listed = world.say(ACME_CHAT, "/orders")
+    assert made["shipped"] in listed and made["open"] in listed and made["theirs"] not in listed
+    status = world.say(ACME_CHAT, f"/status {made['shipped']}")
+    assert "SF1234567890" in status and "顺丰" in status
+
+    asked = world.say(ACME_CHAT, f"/change {made['open']} date 2026-12-30 reason 工地延期")
+    assert "CR-1" in asked
+    cr = world.bus("wang", c.ShowChange("CR-1")).cr
+    assert cr.requested_by == "customer:CUST-001" and cr.evidence == "customer via Telegram"
+    for approver in ("wang", "zhao", "chen"):
+        if cr.pending_roles():
+            cr = world.bus(approver, c.ApproveChange("CR-1")).cr
+    assert cr.status.value == "approved"
+    world.dispatcher.run_once()
+    told = world.fake.sent_texts(ACME_CHAT)
+    assert any("CR-1" in text for text in told[-3:]) and any("2026-12-30" in text for text in told[-3:])
+
+
+def test_another_customers_order_gets_the_same_answer_as_no_order(world: World) -> None:
+    made = orders(world)
+    world.say(ACME_CHAT, f"/start {invite(world)}")
+    world.say(OTHER_CHAT, f"/start {invite(world, 'CUST-002')}")
+    for command in ("/status {n}", "/change {n} date 2026-12-30 reason x"):
+        theirs = world.say(ACME_CHAT, command.format(n=made["theirs"]))
+        missing = world.say(ACME_CHAT, command.format(n="SO-2026-000999"))
+        assert theirs.replace(made["theirs"], "N") == missing.replace("SO-2026-000999", "N")
+    assert made["theirs"] in world.say(OTHER_CHAT, "/orders")
+    assert made["shipped"] not in world.say(OTHER_CHAT, "/orders")
+
+
+def test_unbound_chats_and_bad_codes_get_nothing(world: World) -> None:
+    orders(world)
+    code = invite(world)
+    refused = world.say(OTHER_CHAT, "/orders")
+    assert "SO-2026" not in refused
+    forged = world.say(OTHER_CHAT, "/start not-a-real-code")
+    world.say(ACME_CHAT, f"/start {code}")
+    reused = world.say(OTHER_CHAT, f"/start {code}")
+    assert forged == reused and "SO-2026" not in world.say(OTHER_CHAT, "/orders")
+    late = invite(world)
+    world.desk.clock.advance(hours=73)  # type: ignore[attr-defined]
+    assert world.say(OTHER_CHAT, f"/start {late}") == forged
+
+
+def test_paging_buttons_carry_ids_and_every_callback_is_answered(world: World) -> None:
+    made = orders(world)
+    world.say(ACME_CHAT, f"/start {invite(world)}")
+    world.say(ACME_CHAT, "/orders")
+    markup = world.fake.last("sendMessage").params.get("reply_markup")
+    assert markup and all(len(b["callback_data"].encode()) <= 64 for row in markup["inline_keyboard"] for b in row)
+    query = updates.callback_query(ACME_CHAT, f"s:{made['shipped']}", user_id=ACME_CHAT)
+    world.fake.push_update(updates.update(callback_query=query))
+    world.fake.wait_for("answerCallbackQuery")
+    text = world.fake.wait_for("sendMessage", where=lambda call: "SF1234567890" in str(call.params.get("text")))
+    assert text
+
+
+def test_staff_mapped_to_a_user_speak_the_whole_language(world: World) -> None:
+    made = orders(world)
+    with world.desk.uow() as uow:
+        lily = uow.users.get("lily")
+        assert lily is not None
+        lily.telegram_id = str(STAFF_CHAT)
+        uow.commit()
+    assert made["theirs"] in world.say(STAFF_CHAT, f"show {made['theirs']}")
+
+
+def test_the_webhook_refuses_a_wrong_or_missing_secret(tmp_path: Path, fake_bot_api: FakeBotApi) -> None:
+    desk = make_desk(sqlite_url(tmp_path), FixedClock(T0))
+    seed(desk)
+    runtime = TelegramRuntime(desk, TelegramSecrets(TOKEN, "whsec-test", fake_bot_api.base_url))
+    server = http_server(None, "127.0.0.1", 0, telegram=runtime)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    runtime.start(polling=False)
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/telegram/webhook"
+        body = json.dumps(updates.update(message=updates.message(ACME_CHAT, "/help", user_id=ACME_CHAT)))
+        header = "X-Telegram-Bot-Api-Secret-Token"
+        assert signing.post(url, body, {}, "application/json")[0] == 401
+        assert signing.post(url, body, {header: "wrong"}, "application/json")[0] == 401
+        assert fake_bot_api.calls_to("sendMessage") == []
+        assert signing.post(url, body, {header: "whsec-test"}, "application/json")[0] == 200
+        assert fake_bot_api.wait_for("sendMessage")[0].params["chat_id"] in (ACME_CHAT, str(ACME_CHAT))
+    finally:
+        server.shutdown()
+        server.server_close()
+        runtime.stop()
+        desk.close()
