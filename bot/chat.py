@@ -46,7 +46,11 @@ class Chat:
             result = self.desk.bus.handle(parsed, ctx)
             if isinstance(parsed, SetLanguage):
                 t = self.translator(parsed.language)
-            return render(result, t, ctx.today)
+            msg = render(result, t, ctx.today)
+            bot = self.desk.settings.telegram_bot
+            if msg.code == "invite_created" and bot:  # the deep link the customer's contact opens
+                msg.lines.insert(0, t("invite_link", link=f"https://t.me/{bot}?start={result.params['code']}"))
+            return msg
         except OrderbotError as err:
             return render_error(err, t)
         except Exception:

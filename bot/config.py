@@ -61,6 +61,7 @@ class Settings:
     approval: ApprovalPolicy = ApprovalPolicy()
     # route channel name (orders, approvals, ...) -> Slack channel id
     slack_channels: Mapping[str, str] = field(default_factory=dict)
+    telegram_bot: str = ""  # the bot's @username, for invitation deep links (https://t.me/<bot>?start=<code>)
     # event kind (or "*") -> audiences such as "channel:orders"; the shell prints every channel
     routes: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_ROUTES))
     source: str = "defaults"
@@ -78,6 +79,7 @@ _KNOWN = {
     "changes": {"penalty", "many_per_month"},
     "approval": {"rule"},
     "slack": {"channels"},
+    "telegram": {"bot_username"},
     "routes": None,  # free keys: event kinds
 }
 
@@ -112,6 +114,7 @@ def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, 
         ),
         approval=_approval(data.get("approval", {}), data.get("changes", {})),
         slack_channels=_channels(data.get("slack", {}).get("channels", {})),
+        telegram_bot=str(data.get("telegram", {}).get("bot_username", "")).lstrip("@"),
         routes={**DEFAULT_ROUTES, **{k: tuple(v) for k, v in data.get("routes", {}).items()}},
         source=str(chosen) if chosen.exists() else "defaults",
     )

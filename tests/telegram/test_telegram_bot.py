@@ -182,3 +182,16 @@ def test_the_webhook_refuses_a_wrong_or_missing_secret(tmp_path: Path, fake_bot_
         server.server_close()
         runtime.stop()
         desk.close()
+
+
+def test_invite_gives_the_salesperson_a_deep_link_that_binds(world: World) -> None:
+    from dataclasses import replace
+
+    from bot.chat import Chat
+
+    world.desk.settings = replace(world.desk.settings, telegram_bot="acme_orders_bot")
+    answer = Chat(world.desk).handle(Front.shell, "lily", "invite CUST-001").text()
+    link = next(word for word in answer.split() if word.startswith("https://t.me/acme_orders_bot?start="))
+    code = link.split("start=")[1]
+    assert len(code) <= 64 and code.replace("-", "").replace("_", "").isalnum()
+    assert "CUST-001" in world.say(ACME_CHAT, f"/start {code}")

@@ -107,3 +107,8 @@ def test_routes_fill_the_customer_and_keep_defaults_for_kinds_not_named(tmp_path
     assert route(RoleChanged("lily", "sales", True, "admin")) == ("channel:all",)
     odd = Router({"*": ("customer:{customer}",)})
     assert odd(RoleChanged("lily", "sales", True, "admin")) == ()  # no customer: nobody to tell
+
+
+def test_an_invitation_carries_the_deep_link_when_the_bot_is_named(tmp_path: Path) -> None:
+    settings = load_settings(config(tmp_path, '[telegram]\nbot_username = "@acme_orders_bot"\n'), env={})
+    assert settings.telegram_bot == "acme_orders_bot"
