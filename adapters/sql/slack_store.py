@@ -22,8 +22,11 @@ class PostedMessage:
 
 
 class SlackStore:
+    PRUNE_EVERY = 500  # inbound requests between two clean-ups of old signatures
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._since_prune = 0
 
     def remember(self, subject: str, target: str, channel: str, ts: str, language: str, now: datetime) -> None:
         with self.engine.begin() as conn:
@@ -39,6 +42,10 @@ class SlackStore:
 
     def first_time(self, signature: str, now: datetime) -> bool:
         """Record an inbound request's signature; False when it was served before (a replay)."""
+        self._since_prune += 1
+        if self._since_prune >= self.PRUNE_EVERY:
+            self._since_prune = 0
+            self.forget_seen(now)
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(slack_seen).values(signature=signature[:80], seen_at=now))

@@ -273,3 +273,13 @@ def test_a_server_error_is_retried_with_backoff_and_then_delivered(world: World)
     with world.desk.engine.connect() as conn:
         status = conn.execute(select(t.outbox.c.status).where(t.outbox.c.id == failed[0])).scalar_one()
     assert status == "sent"
+
+
+def test_signatures_past_slacks_window_are_forgotten(world: World) -> None:
+    store, clock = world.runtime.front.store, world.desk.clock
+    assert store.first_time("v0=old", clock.now())
+    clock.advance(minutes=11)  # type: ignore[attr-defined]
+    store._since_prune = store.PRUNE_EVERY - 1  # the next request cleans up
+    assert store.first_time("v0=new", clock.now())
+    assert store.first_time("v0=old", clock.now())  # gone: it could never validate again anyway
+    assert not store.first_time("v0=new", clock.now())
