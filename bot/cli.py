@@ -10,6 +10,7 @@ import threading
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.bootstrap import Desk, bootstrap
@@ -56,12 +57,32 @@ def cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if errors and getattr(args, "strict", False) else 0
 
 
+def _front_ends(desk: Desk, slack: Any, telegram: Any) -> tuple[Any, Any, Any]:
+    """The chat front ends whose secrets are set, and one dispatch loop delivering for all of them; each
+    front end wakes it after a change so notifications go out at once."""
+    from bot.dispatch import Dispatcher, DispatchLoop
+    from bot.slack_runtime import build_slack
+    from bot.telegram_runtime import TelegramRuntime
+
+    slack_rt = build_slack(desk, slack) if slack is not None else None
+    tg_rt = TelegramRuntime(desk, telegram) if telegram is not None else None
+    transports: dict[str, Any] = {}
+    if slack_rt is not None:
+        transports["slack"] = slack_rt.dispatcher.transports["slack"]
+    if tg_rt is not None:
+        transports["telegram"] = tg_rt.transport
+    loop = DispatchLoop(Dispatcher(desk.engine, desk.clock, transports))
+    for rt in (slack_rt, tg_rt):
+        if rt is not None:
+            rt.front.wake = loop.wake
+    return slack_rt, tg_rt, loop
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """The chat front ends whose tokens are set — Slack in Socket Mode, Telegram by long polling — with
     the outbox dispatcher; with no token at all, the shell front end (a fresh machine)."""
-    from bot.dispatch import Dispatcher, DispatchLoop
-    from bot.slack_runtime import SlackSecrets, build_slack, socket_mode
-    from bot.telegram_runtime import TelegramRuntime, TelegramSecrets
+    from bot.slack_runtime import SlackSecrets, socket_mode
+    from bot.telegram_runtime import TelegramSecrets
 
     slack, telegram = SlackSecrets.from_env(os.environ), TelegramSecrets.from_env(os.environ)
     if slack is None and telegram is None:
@@ -72,17 +93,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     desk = _desk(settings)
     desk.ensure_admins()
     stop = threading.Event()
-    transports: dict[str, object] = {}
-    slack_rt = build_slack(desk, slack) if slack is not None else None
-    tg_rt = TelegramRuntime(desk, telegram) if telegram is not None else None
-    if slack_rt is not None:
-        transports["slack"] = slack_rt.dispatcher.transports["slack"]
-    if tg_rt is not None:
-        transports["telegram"] = tg_rt.transport
-    loop = DispatchLoop(Dispatcher(desk.engine, desk.clock, transports))  # type: ignore[arg-type]
-    for rt in (slack_rt, tg_rt):
-        if rt is not None:
-            rt.front.wake = loop.wake
+    slack_rt, tg_rt, loop = _front_ends(desk, slack, telegram)
     loop.start()
     try:
         if tg_rt is not None:
@@ -106,26 +117,15 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Slack and/or Telegram over HTTP on one server: /slack/events and /telegram/webhook."""
     from bot.config import ConfigError
-    from bot.dispatch import Dispatcher, DispatchLoop
-    from bot.slack_runtime import SlackSecrets, build_slack, http_server
-    from bot.telegram_runtime import TelegramRuntime, TelegramSecrets
+    from bot.slack_runtime import SlackSecrets, http_server
+    from bot.telegram_runtime import TelegramSecrets
 
     slack, telegram = SlackSecrets.from_env(os.environ), TelegramSecrets.from_env(os.environ)
     if slack is None and telegram is None:
         raise ConfigError("neither SLACK_BOT_TOKEN nor TELEGRAM_BOT_TOKEN is set")
     desk = _desk(settings)
     desk.ensure_admins()
-    slack_rt = build_slack(desk, slack) if slack is not None else None
-    tg_rt = TelegramRuntime(desk, telegram) if telegram is not None else None
-    transports: dict[str, object] = {}
-    if slack_rt is not None:
-        transports["slack"] = slack_rt.dispatcher.transports["slack"]
-    if tg_rt is not None:
-        transports["telegram"] = tg_rt.transport
-    loop = DispatchLoop(Dispatcher(desk.engine, desk.clock, transports))  # type: ignore[arg-type]
-    for rt in (slack_rt, tg_rt):
-        if rt is not None:
-            rt.front.wake = loop.wake
+    slack_rt, tg_rt, loop = _front_ends(desk, slack, telegram)
     server = http_server(slack_rt, args.host, args.port, telegram=tg_rt)
     if tg_rt is not None:
         tg_rt.start(polling=False)

@@ -37,7 +37,8 @@ def find_line(order: Order, target: str, line_no: int | None) -> OrderLine:
     )
 
 
-def _date(value: DueInput, base: date | None, today: date) -> date:
+def resolve_date(value: DueInput, base: date | None, today: date) -> date:
+    """A date, or a shift of ``base`` (提前两周 = 14 days before it); never in the past."""
     if isinstance(value, DueShift):
         shift = value
         if base is None:
@@ -102,7 +103,7 @@ def _one(order: Order, kind: ChangeKind, item: ChangeInput, product_of: ProductL
     if kind is K.due_date:
         if item.when is None:
             raise InvalidInput("date_missing")
-        new = _date(item.when, order.due_date, today)
+        new = resolve_date(item.when, order.due_date, today)
         return None if new == order.due_date else RequestedChange(kind, old_date=order.due_date, new_date=new)
     if kind is K.add_line:
         return _add(item, product_of, today)
@@ -127,7 +128,7 @@ def _one(order: Order, kind: ChangeKind, item: ChangeInput, product_of: ProductL
         if item.when is None:
             raise InvalidInput("date_missing")
         old = line.confirmed_date or line.requested_date or order.due_date
-        new = _date(item.when, old, today)
+        new = resolve_date(item.when, old, today)
         return None if new == old else RequestedChange(kind, line.line_no, sku, old_date=old, new_date=new)
     raise InvalidInput("unknown_change", kind=kind.value)
 
@@ -162,5 +163,5 @@ def _add(item: ChangeInput, product_of: ProductLookup, today: date) -> Requested
     if item.when is not None:
         if isinstance(item.when, DueShift):
             raise InvalidInput("date_needs_due", phrase=item.when.phrase)
-        when = _date(item.when, None, today)
+        when = resolve_date(item.when, None, today)
     return RequestedChange(K.add_line, None, product.sku, new_qty=qty, new_price=price, new_date=when)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from domain.commands import DueInput, DueShift
-from domain.errors import InvalidInput, NotFound
+from domain.errors import NotFound
 from domain.history import AuditEntry, OrderVersion
 from domain.orders import Order
 from domain.ports import Context, UnitOfWork
@@ -41,17 +38,3 @@ def record(uow: UnitOfWork, order: Order, ctx: Context, action: str, reason: str
     uow.history.audit(
         AuditEntry(ctx.now, ctx.user.name, ctx.front.value, action, order.number, "ok", order.version, detail, reason)
     )
-
-
-def resolve_due(value: DueInput, current: date | None, today: date) -> date:
-    if isinstance(value, DueShift):
-        shift = value
-        if current is None:
-            raise InvalidInput("date_needs_due", phrase=shift.phrase)
-        try:
-            value = date.fromordinal(current.toordinal() + shift.days)
-        except (ValueError, OverflowError):
-            raise InvalidInput("date_not_understood", phrase=shift.phrase) from None
-    if value < today:
-        raise InvalidInput("date_in_past", date=value.isoformat())
-    return value

@@ -10,10 +10,11 @@ from domain.checks import confirmation_problems
 from domain.errors import ConfirmationFailed, IllegalTransition, InvalidInput, NotFound
 from domain.events import OrderCreated, OrderUpdated
 from domain.handlers import changes, fulfilment
-from domain.handlers.common import load_order, record, resolve_due, revise
+from domain.handlers.common import load_order, record, revise
 from domain.lifecycle import CHANGEABLE, Status
 from domain.orders import Order, number_for
 from domain.ports import Context, UnitOfWork
+from domain.resolve import resolve_date as resolve_due
 from domain.results import ChangeView, Done
 from domain.users import require
 
