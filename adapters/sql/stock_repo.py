@@ -223,16 +223,20 @@ class SqlSupply:
         out: dict[int, list[tuple[date | None, Decimal]]] = {pid: [] for pid in product_ids}
         if not ids:
             return out
-        # quantities are subtracted here, in Python: SQL arithmetic would bypass the column type's scaling
+        # summed per product and date (a busy product has thousands of open work orders, and ATP only needs
+        # what arrives when); SUM keeps the column type, so the scaling still applies. The subtraction is
+        # done here, in Python: SQL arithmetic between the sums would bypass it. Open documents never hold
+        # more received/done than ordered (receipts are capped; a work order done in full closes).
         bought = self.session.execute(
-            select(pl.product_id, po.eta, pl.quantity, pl.received)
+            select(pl.product_id, po.eta, func.sum(pl.quantity), func.sum(pl.received))
             .select_from(t.purchase_lines.join(t.purchase_orders))
             .where(pl.product_id.in_(ids), po.status.in_((POStatus.approved, POStatus.partially_received)))
+            .group_by(pl.product_id, po.eta)
         ).all()
         made = self.session.execute(
-            select(wo.product_id, wo.due_date, wo.quantity, wo.done, wo.scrap).where(
-                wo.product_id.in_(ids), wo.status.in_(_OPEN_WO)
-            )
+            select(wo.product_id, wo.due_date, func.sum(wo.quantity), func.sum(wo.done), func.sum(wo.scrap))
+            .where(wo.product_id.in_(ids), wo.status.in_(_OPEN_WO))
+            .group_by(wo.product_id, wo.due_date)
         ).all()
         for pid, when, q, got in bought:
             if q - got > 0:

@@ -45,11 +45,17 @@ def situation(uow: UnitOfWork, order: Order, changes: Sequence[RequestedChange],
     ``stored``: the request being assessed is already saved (and so already counted this month)."""
     products = products_of(uow, order, changes)
     ids = [p.id for p in products.values() if p.id is not None]
-    free, waiting, incoming = uow.stock.available(ids), uow.stock.waiting_qtys(ids), uow.supply.incoming_many(ids)
+    # incoming supply matters only where the order will wait: what is backordered, raised or added — a
+    # date move of a line that holds its stock needs no purchase or work order to be read
+    short = {ln.product.sku for ln in order.lines if ln.backorder_qty > 0}
+    short |= {ch.sku for ch in changes if ch.kind is K.add_line or (ch.kind is K.quantity and _more(ch))}
+    arriving = uow.supply.incoming_many([pid for pid in (products[sku].id for sku in short) if pid is not None])
+    free, waiting = uow.stock.available(ids), uow.stock.waiting_qtys(ids)
     supply: dict[str, Supply] = {}
     for sku, product in products.items():
         assert product.id is not None
-        supply[sku] = Supply(product, free[product.id], waiting[product.id], tuple(incoming[product.id]))
+        incoming = tuple(arriving.get(product.id, ()))
+        supply[sku] = Supply(product, free[product.id], waiting[product.id], incoming)
     production: dict[int, Production] = {}
     started = order.status in (Status.in_production, Status.ready)
     for wo in uow.supply.wos(open_only=False, order_number=order.number, limit=1000):
@@ -70,6 +76,10 @@ def situation(uow: UnitOfWork, order: Order, changes: Sequence[RequestedChange],
         elsewhere = uow.orders.open_value(customer.id, order.number)
     count = uow.changes.count_for_customer(customer.code, month_start(ctx.today)) + (0 if stored else 1)
     return Situation(ctx.today, supply, production, before, elsewhere, count, started)
+
+
+def _more(ch: RequestedChange) -> bool:
+    return ch.new_qty is not None and ch.old_qty is not None and ch.new_qty > ch.old_qty
 
 
 # -- applying --------------------------------------------------------------------------------------
