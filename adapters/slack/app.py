@@ -18,7 +18,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltRequest, BoltResponse, Respond
 from slack_sdk import WebClient
 
-from adapters.slack import blocks, forms
+from adapters.slack import blocks, forms, home
 from adapters.sql.slack_store import SlackStore
 from bot.chat import Chat
 from bot.i18n import Translator
@@ -210,7 +210,7 @@ def publish_home(front: SlackFront, client: WebClient, user: str) -> None:
     seen = {o.number for o in late.orders}
     risky = late.orders + [o for o in held.orders if o.number not in seen]
     at_risk = OrderPage(risky[:15], late.total + held.total, 0)
-    client.views_publish(user_id=user, view=blocks.home(t, pending, mine, at_risk, front.clock.now()))
+    client.views_publish(user_id=user, view=home.home(t, pending, mine, at_risk, front.clock.now()))
 
 
 def _open_change_form(front: SlackFront, client: WebClient, user: str, number: str, trigger: str) -> bool:

@@ -13,7 +13,6 @@ buttons of a change request carry only the CR number (``orderbot_approve`` / ``o
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -21,22 +20,17 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     ContextBlock,
-    DividerBlock,
-    HeaderBlock,
     MarkdownTextObject,
     PlainTextObject,
     SectionBlock,
 )
-from slack_sdk.models.views import View
 
 from bot.i18n import Translator
-from bot.replies.changes import age, change_text, change_view, impact_lines, roles_text
+from bot.replies.changes import change_text, change_view, impact_lines
 from bot.replies.message import Button, Message, Table, render_table
 from domain.changes import ChangeRequest, CRStatus
 from domain.impact import Impact
-from domain.lifecycle import NOT_SHIPPED, Status
-from domain.orders import Order
-from domain.results import ChangesView, ChangeView, OrderPage
+from domain.results import ChangeView
 
 ACTION_RUN = "orderbot_run"
 ACTION_APPROVE = "orderbot_approve"
@@ -124,7 +118,7 @@ def fit(raw: str, limit: int) -> str:
     return pieces[0] if len(pieces) == 1 else _pieces(raw, limit - 1)[0] + "…"
 
 
-def _plain(raw: str, limit: int) -> str:
+def plain_text(raw: str, limit: int) -> str:
     """Plain text (buttons, headers): not escaped, only cut."""
     text = " ".join(raw.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -152,25 +146,25 @@ def _escaped_lines(raw_lines: Iterable[str], limit: int = MAX_TEXT) -> list[str]
     return [piece for raw in raw_lines for line in raw.split("\n") for piece in _pieces(line, limit)]
 
 
-def _section(text: str) -> SectionBlock:
+def section_block(text: str) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=text))
 
 
-def _context(text: str) -> ContextBlock:
+def context_block(text: str) -> ContextBlock:
     return ContextBlock(elements=[MarkdownTextObject(text=text)])
 
 
 def _bold(raw: str) -> list[Block]:
     """A title: each line in bold (mrkdwn bold cannot span lines)."""
     lines = [f"*{line.strip()}*" if line.strip() else "" for line in _escaped_lines([raw], MAX_TEXT - 2)]
-    return [_section(text) for text in _pack(lines)]
+    return [section_block(text) for text in _pack(lines)]
 
 
 def _text(raw_lines: Sequence[str], heading: str = "") -> list[Block]:
     lines = _escaped_lines(raw_lines)
     if heading:
         lines.insert(0, f"*{fit(heading, 200)}*")
-    return [_section(text) for text in _pack(lines)]
+    return [section_block(text) for text in _pack(lines)]
 
 
 def _field(name: str, value: str) -> MarkdownTextObject:
@@ -199,7 +193,7 @@ def _table(table: Table) -> SectionBlock | None:
             break
         kept.append(text)
         size += 1 + len(text)
-    return _section("```\n" + "\n".join(kept) + "\n```")
+    return section_block("```\n" + "\n".join(kept) + "\n```")
 
 
 # -- buttons ------------------------------------------------------------------------------------
@@ -207,7 +201,7 @@ def run_button(button: Button, index: int) -> ButtonElement:
     """A neutral button: its value is the command text a click runs."""
     style = button.style if button.style in ("primary", "danger") else None
     return ButtonElement(
-        text=PlainTextObject(text=_plain(button.label or button.command, MAX_BUTTON_TEXT), emoji=True),
+        text=PlainTextObject(text=plain_text(button.label or button.command, MAX_BUTTON_TEXT), emoji=True),
         action_id=f"{ACTION_RUN}:{index}",
         value=button.command[:MAX_BUTTON_VALUE],
         style=style,
@@ -218,16 +212,16 @@ def _actions(elements: Sequence[ButtonElement]) -> list[Block]:
     return [ActionsBlock(elements=elements[i : i + MAX_ACTIONS]) for i in range(0, len(elements), MAX_ACTIONS)]
 
 
-def _decision_buttons(t: Translator, cr_number: str) -> list[ButtonElement]:
+def decision_buttons(t: Translator, cr_number: str) -> list[ButtonElement]:
     return [
         ButtonElement(
-            text=PlainTextObject(text=_plain(t("btn_approve_cr"), MAX_BUTTON_TEXT), emoji=True),
+            text=PlainTextObject(text=plain_text(t("btn_approve_cr"), MAX_BUTTON_TEXT), emoji=True),
             action_id=ACTION_APPROVE,
             value=cr_number,
             style="primary",
         ),
         ButtonElement(
-            text=PlainTextObject(text=_plain(t("btn_reject_cr"), MAX_BUTTON_TEXT), emoji=True),
+            text=PlainTextObject(text=plain_text(t("btn_reject_cr"), MAX_BUTTON_TEXT), emoji=True),
             action_id=ACTION_REJECT,
             value=cr_number,
             style="danger",
@@ -238,7 +232,7 @@ def _decision_buttons(t: Translator, cr_number: str) -> list[ButtonElement]:
 def _cap(blocks: list[Block]) -> list[Block]:
     if len(blocks) <= MAX_BLOCKS:
         return blocks
-    return [*blocks[: MAX_BLOCKS - 1], _context("…")]
+    return [*blocks[: MAX_BLOCKS - 1], context_block("…")]
 
 
 def _dicts(blocks: Sequence[Block]) -> list[dict[str, Any]]:
@@ -350,104 +344,17 @@ def approval(t: Translator, view: ChangeView) -> tuple[str, list[dict[str, Any]]
     blocks += _text(changes, heading=label(t, "changes"))
     impact = Impact.from_dict(cr.impact)
     summary = [f"*{escape(label(t, 'impact'))}*", *impact_summary(t, impact)]
-    blocks += [_section(text) for text in _pack(summary)]
+    blocks += [section_block(text) for text in _pack(summary)]
     blocks += _text(approval_lines(t, cr), heading=t("imp_approvals"))
     if view.refused:
         refused = ", ".join(f"{e.actor} ({e.action})" for e in view.refused)
-        blocks.append(_context(fit(f"{t('refused_title')}: {refused}", MAX_TEXT)))
+        blocks.append(context_block(fit(f"{t('refused_title')}: {refused}", MAX_TEXT)))
     if cr.status is CRStatus.pending:
-        blocks.append(ActionsBlock(block_id=f"cr:{cr.number}", elements=_decision_buttons(t, cr.number)))
+        blocks.append(ActionsBlock(block_id=f"cr:{cr.number}", elements=decision_buttons(t, cr.number)))
     else:
-        blocks.append(_context(fit(decided_line(t, cr), MAX_TEXT)))
+        blocks.append(context_block(fit(decided_line(t, cr), MAX_TEXT)))
     text = "\n".join([title, *changes])
     return fallback(text), _dicts(_cap(blocks))
-
-
-# -- the Home tab -------------------------------------------------------------------------------
-def _today(t: Translator, now: datetime) -> date:
-    return (now.astimezone(t.zone) if now.tzinfo is not None else now).date()
-
-
-def _order_text(t: Translator, order: Order, marks: str = "") -> str:
-    parts = [
-        f"*{escape(order.number)}*",
-        escape(order.customer.name or order.customer.code),
-        escape(t.status(order.status.value)),
-        f"{escape(t('lbl_due'))} {escape(t.date(order.due_date))}",
-        escape(t.money(order.amount)),
-    ]
-    return (f"{marks} " if marks else "") + " · ".join(parts)
-
-
-def _risk_marks(t: Translator, order: Order, today: date) -> str:
-    marks: list[str] = []
-    if order.due_date is not None and order.due_date < today and order.status in NOT_SHIPPED:
-        marks.append(f"⚠ *{escape(t('lbl_overdue'))}*")
-    if order.status is Status.on_hold:
-        marks.append(f"⚠ {escape(t.status(Status.on_hold.value))}")
-    return " ".join(marks)
-
-
-def _cr_text(t: Translator, cr: ChangeRequest, now: datetime) -> str:
-    impact = Impact.from_dict(cr.impact)
-    kinds = ", ".join(t(f"kindname_{k}") for k in cr.kinds)
-    first = f"*{escape(cr.number)}* · {escape(cr.order_number)} · {escape(cr.customer)} · {escape(kinds)}"
-    second = (
-        f"{RISK_MARK.get(impact.risk, '')} {escape(t('lbl_risk'))}: {escape(t(f'risk_{impact.risk}'))} · "
-        f"{escape(t('lbl_waiting'))}: {escape(roles_text(t, cr.pending_roles()))} · "
-        f"⏱ {escape(age(t, cr.requested_at, now))}"
-    )
-    reason = f"_{fit(cr.reason, 500)}_" if cr.reason.strip() else ""
-    return "\n".join(line for line in (first, second, reason) if line)
-
-
-def home(t: Translator, pending: ChangesView, mine: OrderPage, at_risk: OrderPage, now: datetime) -> dict[str, Any]:
-    """The Home tab: what waits for my approval, my open orders, and orders at risk."""
-    today = _today(t, now)
-    clock = pending.now or now
-    blocks: list[Block] = [_context(f"🕘 {escape(t.when(now))}")]
-
-    crs = sorted(pending.crs, key=lambda cr: cr.requested_at)
-    blocks.append(HeaderBlock(text=_plain(t("pending_title", count=len(crs)), MAX_HEADER)))
-    if not crs:
-        blocks.append(_section(escape(t("nothing_pending"))))
-    for cr in crs[:HOME_PENDING]:
-        blocks.append(_section(fit_mrkdwn(_cr_text(t, cr, clock))))
-        blocks.append(ActionsBlock(block_id=f"cr:{cr.number}", elements=_decision_buttons(t, cr.number)))
-    if len(crs) > HOME_PENDING:
-        blocks.append(_context(escape(label(t, "more", count=len(crs) - HOME_PENDING, command="pending"))))
-
-    index = 0
-
-    def order_rows(page: OrderPage, marked: bool, more_command: str) -> list[Block]:
-        nonlocal index
-        rows: list[Block] = []
-        shown = page.orders[:HOME_ORDERS]
-        for order in shown:
-            marks = _risk_marks(t, order, today) if marked else ""
-            button = ButtonElement(
-                text=PlainTextObject(text=_plain(label(t, "show"), MAX_BUTTON_TEXT), emoji=True),
-                action_id=f"{ACTION_RUN}:{index}",
-                value=f"show {order.number}",
-            )
-            index += 1
-            rows.append(SectionBlock(text=MarkdownTextObject(text=_order_text(t, order, marks)), accessory=button))
-        rest = max(0, page.total - page.offset - len(shown))
-        if rest:
-            rows.append(_context(escape(label(t, "more", count=rest, command=more_command))))
-        return rows
-
-    blocks.append(DividerBlock())
-    blocks.append(HeaderBlock(text=_plain(label(t, "my_orders", count=mine.total), MAX_HEADER)))
-    blocks += order_rows(mine, False, "list mine") or [_section(escape(label(t, "no_my_orders")))]
-
-    blocks.append(DividerBlock())
-    blocks.append(HeaderBlock(text=_plain(label(t, "at_risk", count=at_risk.total), MAX_HEADER)))
-    blocks += order_rows(at_risk, True, "list overdue") or [_section(escape(label(t, "no_at_risk")))]
-
-    view = View(type="home", blocks=blocks)
-    out: dict[str, Any] = view.to_dict()
-    return out
 
 
 def fit_mrkdwn(text: str, limit: int = MAX_TEXT) -> str:

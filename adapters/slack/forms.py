@@ -13,9 +13,7 @@ keeps it together.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -27,201 +25,44 @@ from slack_sdk.models.blocks import (
     InputBlock,
     MarkdownTextObject,
     PlainTextInputElement,
-    PlainTextObject,
     SectionBlock,
 )
 from slack_sdk.models.views import View
 
 from adapters.slack.blocks import escape
+from adapters.slack.form_kit import (
+    CALLBACK_CHANGE,
+    CALLBACK_FILL,
+    CALLBACK_NEW_ORDER,
+    CALLBACK_REJECT,
+    DATE_PLACEHOLDER_CHANGE,
+    DATE_PLACEHOLDER_NEW,
+    MAX_CHANGE_LINES,
+    MAX_NOTE,
+    PLACEHOLDER_WORD,
+    PRODUCT_LINES,
+    REJECT_WORDS,
+    due_value,
+    errors_for,
+    field_value,
+    finish,
+    free_text,
+    plain_text,
+    quote,
+    shorten,
+    texts_for,
+)
 from bot.i18n import Translator
 from bot.language.change_parser import ITEMS
 from bot.language.errors import ParseError
 from bot.language.parser import KEYWORDS
-from bot.language.tokens import _QUOTES, MAX_TEXT, looks_like_sku, quantity
+from bot.language.tokens import looks_like_sku, quantity
 from domain.money import plain
-
-CALLBACK_NEW_ORDER = "orderbot_new_order"
-CALLBACK_CHANGE = "orderbot_change"
-CALLBACK_REJECT = "orderbot_reject"
-CALLBACK_FILL = "orderbot_fill"
-
-PRODUCT_LINES = 3
-MAX_CHANGE_LINES = 20
-MAX_TITLE = 24  # modal title, submit and close
-MAX_NOTE = 500
-DATE_PLACEHOLDER_NEW = "下周五 / next friday / 2026-12-05"
-DATE_PLACEHOLDER_CHANGE = "提前两周 / 3 days later / 2026-12-05"
-
-_PLACEHOLDER = re.compile(r"^[A-Z]{3,}$")
-_NEEDS_QUOTES = re.compile(r"[\s'\"\\]")
-
-# Modal labels the catalogs do not have.
-TEXTS: dict[str, dict[str, str]] = {
-    "en": {
-        "new_title": "New order",
-        "create": "Create",
-        "close": "Close",
-        "submit": "Submit",
-        "run": "Run",
-        "customer_ph": "Search customers",
-        "product": "Product",
-        "product_ph": "Search products",
-        "qty_ph": "e.g. 1000",
-        "due_text": "…or type the due date",
-        "new_due": "New due date",
-        "change_hint": "Edit only the quantities that change; leave the others as they are.",
-        "more_lines": "Only the first {shown} of {count} lines are shown; change the others by typing "
-        "`change {number} qty line N QTY`.",
-        "fill_title": "Complete the command",
-        "carrier": "Carrier",
-        "tracking": "Tracking number",
-        "reject_hint": "The requester and the channel will see the reason.",
-    },
-    "zh": {
-        "new_title": "新建订单",
-        "create": "创建",
-        "close": "关闭",
-        "submit": "提交",
-        "run": "执行",
-        "customer_ph": "搜索客户",
-        "product": "产品",
-        "product_ph": "搜索产品",
-        "qty_ph": "如 1000",
-        "due_text": "……或输入交期",
-        "new_due": "新交期",
-        "change_hint": "只修改需要变更的数量，其余保持不变。",
-        "more_lines": "只显示前 {shown} 行（共 {count} 行）；其余请输入 `change {number} qty line 行号 数量`。",
-        "fill_title": "补充命令",
-        "carrier": "承运商",
-        "tracking": "运单号",
-        "reject_hint": "申请人和频道会看到驳回原因。",
-    },
-}
-
-ERRORS: dict[str, dict[str, str]] = {
-    "en": {
-        "customer": "Pick a customer.",
-        "product": "Pick a product for this quantity (or clear the quantity).",
-        "bad_sku": "“{value}” does not look like a SKU.",
-        "qty_missing": "Enter a quantity.",
-        "qty_bad": "“{value}” is not a quantity: a positive number, at most 3 decimals.",
-        "qty_zero": "0 is not possible here; to drop a line, type `change SO-… remove line N`.",
-        "no_lines": "Add at least one product.",
-        "dates_differ": "Pick a date or type one, not both.",
-        "reason": "Please give a reason.",
-        "nothing": "Nothing changes: edit a quantity or the due date.",
-        "required": "Please fill this in.",
-        "keyword": "“{value}” alone reads as a command word; add a word or two.",
-        "too_long": "Too long; please shorten it.",
-        "expired": "This form is out of date; start again from the message.",
-    },
-    "zh": {
-        "customer": "请选择客户。",
-        "product": "请为这个数量选择产品（或清空数量）。",
-        "bad_sku": "“{value}” 不像物料编码。",
-        "qty_missing": "请输入数量。",
-        "qty_bad": "“{value}” 不是有效数量：需为正数，最多 3 位小数。",
-        "qty_zero": "这里不能填 0；要删除一行，请输入 `change SO-… remove line 行号`。",
-        "no_lines": "请至少添加一个产品。",
-        "dates_differ": "请选择日期或输入日期，二选一。",
-        "reason": "请填写原因。",
-        "nothing": "没有任何变化：请修改数量或交期。",
-        "required": "请填写此项。",
-        "keyword": "“{value}” 单独使用会被当作命令关键词，请多写几个字。",
-        "too_long": "内容太长，请缩短。",
-        "expired": "此表单已过期，请从消息重新开始。",
-    },
-}
-_REJECT_WORDS = frozenset({"reason", "原因"})
-
-
-def _texts(lang: str) -> dict[str, str]:
-    return TEXTS.get(lang, TEXTS["en"])
-
-
-def _errors(lang: str) -> dict[str, str]:
-    return ERRORS.get(lang, ERRORS["en"])
-
-
-def _short(text: str, limit: int = MAX_TITLE) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _plain_text(text: str, limit: int = MAX_TITLE) -> PlainTextObject:
-    return PlainTextObject(text=_short(text, limit), emoji=True)
-
-
-# -- reading a submission -----------------------------------------------------------------------
-def field_value(values: Mapping[str, Any], block_id: str, action_id: str | None = None) -> str:
-    """The submitted value of one input (text, picked date or selected option's value), stripped; "" if empty."""
-    block = values.get(block_id)
-    if not isinstance(block, Mapping) or not block:
-        return ""
-    state = block.get(action_id) if action_id is not None else None
-    if state is None:
-        state = next(iter(block.values()))
-    if not isinstance(state, Mapping):
-        return ""
-    option = state.get("selected_option")
-    if isinstance(option, Mapping):
-        raw = option.get("value")
-    elif "selected_date" in state:
-        raw = state.get("selected_date")
-    else:
-        raw = state.get("value")
-    return raw.strip() if isinstance(raw, str) else ""
-
-
-def quote(value: str) -> str:
-    """One token for the command tokenizer, whatever ``value`` holds (spaces, quotes, backslashes).
-
-    The value gets the tokenizer's own normalization first (NFKC, typographic quotes to ASCII) so that
-    normalizing the whole command later cannot turn a character inside the value into a quote.
-    """
-    text = unicodedata.normalize("NFKC", value).translate(_QUOTES).strip()
-    if text and not _NEEDS_QUOTES.search(text):
-        return text
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _is_word(value: str, words: Collection[str]) -> bool:
-    """A value that, once unquoted, the parser would read as one of its keywords."""
-    return len(value.split()) == 1 and value.lower() in words
-
-
-def _free_text(
-    values: Mapping[str, Any], block_id: str, words: Collection[str], err: dict[str, str], errors: dict[str, str]
-) -> str:
-    value = field_value(values, block_id, block_id)
-    if value and _is_word(value, words):
-        errors[block_id] = err["keyword"].format(value=value)
-    return value
-
-
-def _due(values: Mapping[str, Any], err: dict[str, str], errors: dict[str, str]) -> str:
-    """The date token: the picked date or the typed phrase (verbatim, quoted), never both."""
-    picked = field_value(values, "due_pick", "date")
-    typed = field_value(values, "due_text", "text")
-    if picked and typed and typed != picked:
-        errors["due_text"] = err["dates_differ"]
-        return ""
-    return quote(typed or picked) if typed or picked else ""
-
-
-def _finish(
-    words: list[str], errors: dict[str, str], err: dict[str, str], long_block: str
-) -> tuple[str | None, dict[str, str]]:
-    if errors:
-        return None, errors
-    text = " ".join(words)
-    if len(text) > MAX_TEXT:
-        return None, {long_block: err["too_long"]}
-    return text, {}
 
 
 # -- new order ----------------------------------------------------------------------------------
 def new_order_modal(t: Translator) -> dict[str, Any]:
-    tx = _texts(t.lang)
+    tx = texts_for(t.lang)
     blocks: list[Block] = [
         InputBlock(
             block_id="customer",
@@ -272,9 +113,9 @@ def new_order_modal(t: Translator) -> dict[str, Any]:
     view = View(
         type="modal",
         callback_id=CALLBACK_NEW_ORDER,
-        title=_plain_text(tx["new_title"]),
-        submit=_plain_text(tx["create"]),
-        close=_plain_text(tx["close"]),
+        title=plain_text(tx["new_title"]),
+        submit=plain_text(tx["create"]),
+        close=plain_text(tx["close"]),
         blocks=blocks,
     )
     out: dict[str, Any] = view.to_dict()
@@ -283,7 +124,7 @@ def new_order_modal(t: Translator) -> dict[str, Any]:
 
 def read_new_order(values: Mapping[str, Any], lang: str = "en") -> tuple[str | None, dict[str, str]]:
     """``new CUST SKU QTY … [due DATE] [po REF] [note "TEXT"]`` from the new-order modal."""
-    err = _errors(lang)
+    err = errors_for(lang)
     errors: dict[str, str] = {}
     customer = field_value(values, "customer", "customer")
     if not customer:
@@ -313,22 +154,22 @@ def read_new_order(values: Mapping[str, Any], lang: str = "en") -> tuple[str | N
         lines += 1
     if not lines and not any(key.startswith(("line", "qty")) for key in errors):
         errors["line1"] = err["no_lines"]
-    due = _due(values, err, errors)
+    due = due_value(values, err, errors)
     if due:
         words += ["due", due]
     po = field_value(values, "po", "po")
     if po:
         words += ["po", quote(po)]
-    note = _free_text(values, "note", KEYWORDS, err, errors)
+    note = free_text(values, "note", KEYWORDS, err, errors)
     if note:
         words += ["note", quote(note)]
-    return _finish(words, errors, err, "note")
+    return finish(words, errors, err, "note")
 
 
 # -- change request -----------------------------------------------------------------------------
 def change_modal(t: Translator, order_number: str, lines: list[tuple[int, str, str]]) -> dict[str, Any]:
     """Quantities (prefilled), a new due date, reason and evidence; ``lines`` = (line_no, sku, current qty)."""
-    tx = _texts(t.lang)
+    tx = texts_for(t.lang)
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=f"*{escape(order_number)}*\n{escape(tx['change_hint'])}"))
     ]
@@ -336,7 +177,7 @@ def change_modal(t: Translator, order_number: str, lines: list[tuple[int, str, s
         blocks.append(
             InputBlock(
                 block_id=f"qty:{line_no}",
-                label=_short(f"#{line_no} {sku}", 2000),
+                label=shorten(f"#{line_no} {sku}", 2000),
                 element=PlainTextInputElement(action_id="qty", initial_value=current, max_length=30),
             )
         )
@@ -369,9 +210,9 @@ def change_modal(t: Translator, order_number: str, lines: list[tuple[int, str, s
         type="modal",
         callback_id=CALLBACK_CHANGE,
         private_metadata=order_number,
-        title=_plain_text(t("btn_request_change")),
-        submit=_plain_text(_texts(t.lang)["submit"]),
-        close=_plain_text(tx["close"]),
+        title=plain_text(t("btn_request_change")),
+        submit=plain_text(texts_for(t.lang)["submit"]),
+        close=plain_text(tx["close"]),
         blocks=blocks,
     )
     out: dict[str, Any] = view.to_dict()
@@ -389,7 +230,7 @@ def read_change(
     values: Mapping[str, Any], order_number: str, current: Mapping[int, str], lang: str = "en"
 ) -> tuple[str | None, dict[str, str]]:
     """``change SO-… qty line N Q … [date D] reason "…" [evidence "…"]`` with only the lines that changed."""
-    err = _errors(lang)
+    err = errors_for(lang)
     errors: dict[str, str] = {}
     items: list[str] = []
     shown = [n for n in sorted(current) if f"qty:{n}" in values]
@@ -412,32 +253,32 @@ def read_change(
             continue
         if not _same_quantity(new, current[n]):
             items += ["qty", "line", str(n), plain(new)]
-    due = _due(values, err, errors)
+    due = due_value(values, err, errors)
     if due:
         items += ["date", due]
     if not items and not any(key.startswith(("qty:", "due_")) for key in errors):
         errors[f"qty:{shown[0]}" if shown else "due_pick"] = err["nothing"]
-    reason = _free_text(values, "reason", ITEMS, err, errors)
+    reason = free_text(values, "reason", ITEMS, err, errors)
     if not reason:
         errors["reason"] = err["reason"]
-    evidence = _free_text(values, "evidence", ITEMS, err, errors)
+    evidence = free_text(values, "evidence", ITEMS, err, errors)
     words = ["change", quote(order_number), *items, "reason", quote(reason)]
     if evidence:
         words += ["evidence", quote(evidence)]
-    return _finish(words, errors, err, "reason")
+    return finish(words, errors, err, "reason")
 
 
 # -- reject -------------------------------------------------------------------------------------
 def reject_modal(t: Translator, cr_number: str, origin: str = "") -> dict[str, Any]:
     """One required reason; ``origin`` (where the click came from) rides along in private_metadata."""
-    tx = _texts(t.lang)
+    tx = texts_for(t.lang)
     view = View(
         type="modal",
         callback_id=CALLBACK_REJECT,
         private_metadata=json.dumps({"cr": cr_number, "origin": origin}),
-        title=_plain_text(f"{t('btn_reject_cr')} {cr_number}"),
-        submit=_plain_text(t("btn_reject_cr")),
-        close=_plain_text(tx["close"]),
+        title=plain_text(f"{t('btn_reject_cr')} {cr_number}"),
+        submit=plain_text(t("btn_reject_cr")),
+        close=plain_text(tx["close"]),
         blocks=[
             InputBlock(
                 block_id="reason",
@@ -455,7 +296,7 @@ def read_reject(
     values: Mapping[str, Any], meta: str | Mapping[str, Any], lang: str = "en"
 ) -> tuple[str | None, dict[str, str]]:
     """``reject CR-N "reason"``; ``meta`` is the modal's private_metadata (the JSON string, or parsed)."""
-    err = _errors(lang)
+    err = errors_for(lang)
     try:
         data = json.loads(meta) if isinstance(meta, str) else dict(meta)
     except ValueError:
@@ -464,27 +305,27 @@ def read_reject(
     if not cr:
         return None, {"reason": err["expired"]}
     errors: dict[str, str] = {}
-    reason = _free_text(values, "reason", _REJECT_WORDS, err, errors)
+    reason = free_text(values, "reason", REJECT_WORDS, err, errors)
     if not reason:
         errors["reason"] = err["reason"]
-    return _finish(["reject", quote(cr), quote(reason)], errors, err, "reason")
+    return finish(["reject", quote(cr), quote(reason)], errors, err, "reason")
 
 
 # -- filling a button's placeholders ------------------------------------------------------------
 def placeholders(command: str) -> list[str]:
     """The words a user must fill in a button's command: all capitals, 3 letters or more (REASON, CARRIER)."""
-    return list(dict.fromkeys(word for word in command.split() if _PLACEHOLDER.match(word)))
+    return list(dict.fromkeys(word for word in command.split() if PLACEHOLDER_WORD.match(word)))
 
 
 def _placeholder_label(t: Translator, name: str) -> str:
-    tx = _texts(t.lang)
+    tx = texts_for(t.lang)
     known = {"REASON": t("lbl_reason"), "CARRIER": tx["carrier"], "TRACKING": tx["tracking"]}
     return known.get(name, name.capitalize())
 
 
 def fill_modal(t: Translator, command: str) -> dict[str, Any]:
     """One input per placeholder of ``command``; the command itself rides in private_metadata."""
-    tx = _texts(t.lang)
+    tx = texts_for(t.lang)
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f"`{escape(command)}`"))]
     for name in placeholders(command):
         blocks.append(
@@ -498,9 +339,9 @@ def fill_modal(t: Translator, command: str) -> dict[str, Any]:
         type="modal",
         callback_id=CALLBACK_FILL,
         private_metadata=command,
-        title=_plain_text(tx["fill_title"]),
-        submit=_plain_text(tx["run"]),
-        close=_plain_text(tx["close"]),
+        title=plain_text(tx["fill_title"]),
+        submit=plain_text(tx["run"]),
+        close=plain_text(tx["close"]),
         blocks=blocks,
     )
     out: dict[str, Any] = view.to_dict()
@@ -509,7 +350,7 @@ def fill_modal(t: Translator, command: str) -> dict[str, Any]:
 
 def read_fill(values: Mapping[str, Any], command: str, lang: str = "en") -> tuple[str | None, dict[str, str]]:
     """``command`` with each placeholder replaced by its (quoted) value."""
-    err = _errors(lang)
+    err = errors_for(lang)
     names = placeholders(command)
     errors: dict[str, str] = {}
     filled: dict[str, str] = {}
@@ -520,4 +361,4 @@ def read_fill(values: Mapping[str, Any], command: str, lang: str = "en") -> tupl
         else:
             errors[name] = err["required"]
     words = [filled.get(word, word) for word in command.split()]
-    return _finish(words, errors, err, names[-1] if names else "")
+    return finish(words, errors, err, names[-1] if names else "")

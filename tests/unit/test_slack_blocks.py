@@ -15,6 +15,7 @@ import pytest
 
 from adapters.slack import blocks as sb
 from adapters.slack import forms
+from adapters.slack import home as slack_home
 from bot.i18n import Translator
 from bot.language.dates import DateReader
 from bot.language.tokens import tokenize
@@ -251,7 +252,7 @@ def test_home_tab(bus: MessageBus) -> None:
     late = bus.handle(c.ShowOrder(view.cr.order_number), ctx(LILY))
     late.due_date = TODAY - timedelta(days=3)
     pending = ChangesView([view.cr], "pending_title", {"count": 1}, NOW + timedelta(hours=26))
-    home = sb.home(EN, pending, OrderPage([order] * 20, 20, 0), OrderPage([late], 1, 0), NOW)
+    home = slack_home.home(EN, pending, OrderPage([order] * 20, 20, 0), OrderPage([late], 1, 0), NOW)
     assert home["type"] == "home" and len(home["blocks"]) <= 100
     assert_within_limits(home["blocks"], max_blocks=100)
     body = texts(home["blocks"])
@@ -263,7 +264,7 @@ def test_home_tab(bus: MessageBus) -> None:
     assert len(shows) == 16 and shows[0]["value"] == f"show {order.number}"
     assert len({s["action_id"] for s in shows}) == 16
 
-    empty = sb.home(ZH, ChangesView([], "pending_title"), OrderPage([], 0, 0), OrderPage([], 0, 0), NOW)
+    empty = slack_home.home(ZH, ChangesView([], "pending_title"), OrderPage([], 0, 0), OrderPage([], 0, 0), NOW)
     body = texts(empty["blocks"])
     assert "没有等待您审批的变更。" in body and "您没有未结订单。" in body and "没有逾期或暂停的订单。" in body
 
