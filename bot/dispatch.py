@@ -21,6 +21,18 @@ class Transport(Protocol):
     def send(self, message: OutboxMessage) -> None: ...
 
 
+def _prefixes(transports: Mapping[str, Transport]) -> tuple[str, ...]:
+    """The audience kinds the transports serve ("channel:", …), when every one of them says: the claim
+    then filters in SQL. A transport that does not say means every row must be looked at."""
+    found: list[str] = []
+    for transport in transports.values():
+        declared = getattr(transport, "prefixes", None)
+        if not declared:
+            return ()
+        found += [p for p in declared if p not in found]
+    return tuple(found)
+
+
 class Dispatcher:
     """Claims due rows for the audiences its transports serve and delivers them in outbox order."""
 
@@ -45,7 +57,9 @@ class Dispatcher:
         own: a slow or rate-limited platform never holds the database's write lock."""
         now = self.clock.now()
         with self.engine.begin() as conn:
-            batch = claim(conn, lambda a: self._transport(a) is not None, now, limit)
+            batch = claim(
+                conn, lambda a: self._transport(a) is not None, now, limit, prefixes=_prefixes(self.transports)
+            )
         sent = 0
         for msg in batch:
             transport = self._transport(msg.audience)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, or_, select, true, update
 
 from adapters.sql.tables import outbox
 from domain.events import Event
@@ -54,20 +54,24 @@ def claim(
     limit: int = 100,
     lease: timedelta = timedelta(minutes=2),
     pages: int = 20,
+    prefixes: Sequence[str] = (),
 ) -> list[OutboxMessage]:
     """Take up to ``limit`` due rows for ``audiences``, oldest first, and lease them: they are 'sending'
     until ``now + lease``, so the caller delivers them outside any transaction (a slow chat platform never
     holds the database) and no other dispatcher takes them meanwhile. A lease that runs out (the process
     died mid-send) makes the row due again. On PostgreSQL rows another dispatcher is claiming are skipped.
 
-    Rows for audiences nobody here serves are stepped over, page by page, so they never block the rest."""
+    ``prefixes`` (e.g. "channel:", "customer:") narrow the rows in SQL to the kinds of audience served here, so
+    rows for a front end this process does not run (customers on Telegram, in a Slack-only process) never
+    fill its pages; what is left is stepped over page by page."""
     c = outbox.c
     found: list[OutboxMessage] = []
     after = 0
+    served = or_(*[c.audience.startswith(p, autoescape=True) for p in prefixes]) if prefixes else true()
     for _ in range(pages):
         stmt = (
             select(c.id, c.kind, c.subject, c.audience, c.payload, c.attempts, c.created_at)
-            .where(c.status.in_(("pending", "sending")), c.available_at <= now, c.id > after)
+            .where(c.status.in_(("pending", "sending")), c.available_at <= now, c.id > after, served)
             .order_by(c.id)
             .limit(max(limit, 200))
             .with_for_update(skip_locked=True)

@@ -32,6 +32,8 @@ class TelegramTransport:
     """Runs sends on the bot's own event loop (the one its Application lives on) from the dispatcher's
     thread, and waits for each: messages to one chat keep their order."""
 
+    prefixes = ("customer:",)
+
     def __init__(self, bot: Bot, loop: asyncio.AbstractEventLoop, desk: Any,
                  translator: Callable[[str | None], Translator],
                  line: Callable[[OutboxMessage, Translator], str], timeout: float = 30.0) -> None:  # fmt: skip

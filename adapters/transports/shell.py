@@ -8,6 +8,8 @@ from adapters.sql.outbox import OutboxMessage
 
 
 class ShellTransport:
+    prefixes = ("channel:", "user:")
+
     def __init__(self, write: Callable[[str], None], render: Callable[[OutboxMessage], str], me: Callable[[], str]):
         self._write, self._render, self._me = write, render, me
 

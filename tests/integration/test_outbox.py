@@ -92,3 +92,20 @@ def test_rows_for_audiences_nobody_serves_stay_pending(two_events: Desk) -> None
     assert Dispatcher(two_events.engine, two_events.clock, {"x": Nobody()}).run_once() == 0
     assert statuses(two_events) == [("pending", 0), ("pending", 0)]
     assert statuses(two_events, "customer:CUST-001") == [("pending", 0)]
+
+
+def test_rows_nobody_here_serves_never_block_the_rest(two_events: Desk) -> None:
+    """A Slack-only process: thousands of rows for customers on Telegram must not hide the team's rows."""
+    from adapters.sql.outbox import write_events
+    from domain.events import OrderShipped
+
+    class TeamOnly(Recorder):
+        prefixes = ("channel:",)
+
+    with two_events.engine.begin() as conn:
+        shipped = [OrderShipped(f"SO-2026-{i:06d}", "CUST-001", "SF", str(i), "liu") for i in range(5000)]
+        write_events(conn, shipped, lambda e: ("customer:CUST-001",), two_events.clock.now())
+        write_events(conn, shipped[:1], lambda e: ("channel:orders",), two_events.clock.now())
+    rec = TeamOnly()
+    assert Dispatcher(two_events.engine, two_events.clock, {"team": rec}).run_once() == 3
+    assert [m.audience for m in rec.sent] == ["channel:orders"] * 3
