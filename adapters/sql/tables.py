@@ -403,5 +403,9 @@ contacts = Table(
     Column("invited_by", String(64), nullable=False),
     Column("active", Boolean, nullable=False),
     Index(None, "chat_id", "active"),  # a chat's active binding: every message a customer sends
+    # one active binding per chat, even when two invitation links are opened in the same instant
+    Index(
+        "ux_contacts_active_chat", "chat_id", unique=True, sqlite_where=text("active"), postgresql_where=text("active")
+    ),
     Index(None, "customer", "active"),  # a customer's chats: `contacts CUST`, and every push to them
 )

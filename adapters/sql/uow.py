@@ -7,6 +7,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine, event, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -97,6 +98,13 @@ class SqlUnitOfWork:
             numbers = self._stale_numbers()
             self.session.rollback()
             raise ConcurrentUpdate(numbers) from None
+        except IntegrityError as err:
+            # a unique key lost a race (the same approval twice at once, one chat bound twice): nothing was
+            # kept, and the user is asked to try again — the second try sees what the first one did
+            self.session.rollback()
+            if _unique_violation(err):
+                raise ConcurrentUpdate(_constraint(err)) from None
+            raise
 
     def rollback(self) -> None:
         self.session.rollback()
@@ -113,6 +121,16 @@ class SqlUnitOfWork:
             .returning(c.last)
         )
         return int(conn.execute(stmt).scalar_one())
+
+
+def _unique_violation(err: IntegrityError) -> bool:
+    orig = err.orig
+    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
+
+
+def _constraint(err: IntegrityError) -> str:
+    diag = getattr(err.orig, "diag", None)
+    return str(getattr(diag, "constraint_name", None) or "that record")
 
 
 def _move_row(m: StockMove) -> dict[str, object]:

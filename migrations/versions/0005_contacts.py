@@ -47,9 +47,18 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_contacts_chat_id_active"), "contacts", ["chat_id", "active"], unique=False)
     op.create_index(op.f("ix_contacts_customer_active"), "contacts", ["customer", "active"], unique=False)
+    op.create_index(
+        "ux_contacts_active_chat",
+        "contacts",
+        ["chat_id"],
+        unique=True,
+        sqlite_where=sa.text("active"),
+        postgresql_where=sa.text("active"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ux_contacts_active_chat", table_name="contacts")
     op.drop_index(op.f("ix_contacts_customer_active"), table_name="contacts")
     op.drop_index(op.f("ix_contacts_chat_id_active"), table_name="contacts")
     op.drop_table("contacts")

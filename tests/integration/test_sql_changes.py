@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
 from adapters.sql import tables as t
 from bot.bootstrap import Desk
@@ -146,7 +145,7 @@ def test_one_decision_per_role_and_round(stored: Desk) -> None:
         cr = uow.changes.get("CR-2026-0001", lock=True)
         assert cr is not None
         cr.decisions.append(Decision(Role.finance, "chen", "approved", AT, 1, "", "", 3))
-        with pytest.raises(IntegrityError):
+        with pytest.raises(ConcurrentUpdate):  # a unique key lost the race: a refusal in words
             uow.commit()
     with stored.uow(readonly=True) as uow:
         cr = uow.changes.get("CR-2026-0001")

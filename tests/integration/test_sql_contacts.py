@@ -10,14 +10,13 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from adapters.sql import tables as t
 from bot.bootstrap import Desk
 from domain import commands as c
 from domain.commands import LineInput
 from domain.contacts import Contact, Invitation, hash_code
-from domain.errors import InvalidInput, NotFound, OrderbotError
+from domain.errors import ConcurrentUpdate, InvalidInput, NotFound, OrderbotError
 from domain.users import Front
 from tests.integration.seed import seed
 
@@ -71,7 +70,7 @@ def test_the_code_hash_is_unique(any_desk: Desk) -> None:
         uow.commit()
     with any_desk.uow() as uow:
         uow.contacts.add_invitation(invitation("same", "CUST-002"))
-        with pytest.raises(IntegrityError):
+        with pytest.raises(ConcurrentUpdate):  # a unique key lost the race: a refusal in words
             uow.commit()
     with any_desk.engine.connect() as conn:
         assert conn.execute(select(t.invitations.c.customer)).scalars().all() == ["CUST-001"]
@@ -157,3 +156,20 @@ def test_a_customer_through_the_bus_on_the_database(any_desk: Desk) -> None:
         assert (stored.chat_id, stored.language, stored.invited_by) == ("100", "en", "lily")
         used = uow.contacts.invitation(hash_code(code))
         assert used is not None and used.used_chat == "100"
+
+
+def test_a_chat_has_one_active_binding_whatever_the_race(any_desk: Desk) -> None:
+    """Two invitation links opened at once from one chat: the database keeps one active binding."""
+    with any_desk.uow() as uow:
+        uow.contacts.add_contact(contact("300", "CUST-001"))
+        uow.commit()
+    with any_desk.uow() as uow:
+        uow.contacts.add_contact(contact("300", "CUST-002", minutes=1))
+        with pytest.raises(ConcurrentUpdate):
+            uow.commit()
+    with any_desk.uow() as uow:
+        uow.contacts.add_contact(contact("300", "CUST-002", active=False, minutes=2))  # history may pile up
+        uow.commit()
+    with any_desk.engine.connect() as conn:
+        rows = conn.execute(select(t.contacts.c.customer, t.contacts.c.active).order_by(t.contacts.c.id)).all()
+    assert [tuple(r) for r in rows] == [("CUST-001", True), ("CUST-002", False)]
