@@ -8,11 +8,9 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
-    Enum,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
@@ -20,6 +18,9 @@ from sqlalchemy import (
     text,
 )
 
+# the chat front ends' tables live in chat_tables; imported here so every table is in the metadata
+from adapters.sql.chat_tables import contacts, invitations, slack_messages, slack_seen
+from adapters.sql.meta import metadata, stored_enum
 from adapters.sql.types import Money, Quantity, RoleSet, UTCDateTime
 from domain.changes import CRStatus
 from domain.lifecycle import Status
@@ -28,31 +29,13 @@ from domain.stock import MoveKind
 from domain.supply import POStatus, WOStatus
 from domain.users import Role
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-    }
-)
-
-
-def _enum(kind: type, length: int = 24) -> Enum:
-    # Stored as text with no database enum type: adding a status later is a code change only.
-    return Enum(
-        kind, native_enum=False, create_constraint=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
-
-
 customers = Table(
     "customers",
     metadata,
     Column("id", Integer, primary_key=True),
     Column("code", String(32), nullable=False, unique=True),
     Column("name", String(200), nullable=False),
-    Column("tier", _enum(Tier), nullable=False),
+    Column("tier", stored_enum(Tier), nullable=False),
     Column("credit_limit", Money(), nullable=True),
     Column("payment_terms", String(32), nullable=False),
     Column("language", String(8), nullable=False),
@@ -70,7 +53,7 @@ products = Table(
     Column("unit_cost", Money(), nullable=False),
     Column("safety_stock", Quantity(), nullable=False),
     Column("lead_time_days", Integer, nullable=False),
-    Column("make_or_buy", _enum(MakeOrBuy), nullable=False),
+    Column("make_or_buy", stored_enum(MakeOrBuy), nullable=False),
 )
 
 users = Table(
@@ -98,8 +81,8 @@ orders = Table(
     Column("rush", Boolean, nullable=False, default=False),
     Column("po_ref", String(64), nullable=False, default=""),
     Column("notes", Text, nullable=False, default=""),
-    Column("status", _enum(Status), nullable=False),
-    Column("held_from", _enum(Status), nullable=True),
+    Column("status", stored_enum(Status), nullable=False),
+    Column("held_from", stored_enum(Status), nullable=True),
     Column("carrier", String(64), nullable=False, default=""),
     Column("tracking", String(64), nullable=False, default=""),
     Column("amount", Money(), nullable=False),
@@ -230,7 +213,7 @@ stock_moves = Table(
     Column("id", Integer, primary_key=True),
     Column("product_id", ForeignKey("products.id"), nullable=False),
     Column("warehouse", String(16), nullable=False),
-    Column("kind", _enum(MoveKind), nullable=False),
+    Column("kind", stored_enum(MoveKind), nullable=False),
     Column("on_hand_delta", Quantity(), nullable=False),
     Column("reserved_delta", Quantity(), nullable=False),
     Column("at", UTCDateTime(), nullable=False),
@@ -252,7 +235,7 @@ purchase_orders = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("created_by", String(64), nullable=False),
     Column("eta", Date, nullable=True),
-    Column("status", _enum(POStatus), nullable=False),
+    Column("status", stored_enum(POStatus), nullable=False),
     Index(None, "status"),
 )
 
@@ -280,7 +263,7 @@ work_orders = Table(
     Column("order_number", String(32), nullable=False),
     Column("line_no", Integer, nullable=True),
     Column("due_date", Date, nullable=True),
-    Column("status", _enum(WOStatus), nullable=False),
+    Column("status", stored_enum(WOStatus), nullable=False),
     Column("done", Quantity(), nullable=False),
     Column("scrap", Quantity(), nullable=False),
     Index(None, "order_number", "line_no"),
@@ -308,7 +291,7 @@ change_requests = Table(
     Column("inputs", JSON, nullable=False),
     Column("impact", JSON, nullable=False),
     Column("required", JSON, nullable=False),
-    Column("status", _enum(CRStatus), nullable=False),
+    Column("status", stored_enum(CRStatus), nullable=False),
     Column("round", Integer, nullable=False),
     Column("decided_at", UTCDateTime(), nullable=True),
     Column("applied_version", Integer, nullable=True),
@@ -323,7 +306,7 @@ cr_decisions = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("change_request_id", ForeignKey("change_requests.id", ondelete="CASCADE"), nullable=False),
-    Column("role", _enum(Role, 32), nullable=False),
+    Column("role", stored_enum(Role, 32), nullable=False),
     Column("approver", String(64), nullable=False),
     Column("outcome", String(16), nullable=False),  # approved | rejected
     Column("at", UTCDateTime(), nullable=False),
@@ -341,7 +324,7 @@ delegations = Table(
     Column("id", Integer, primary_key=True),
     Column("delegator", String(64), nullable=False),
     Column("backup", String(64), nullable=False),
-    Column("role", _enum(Role, 32), nullable=False),
+    Column("role", stored_enum(Role, 32), nullable=False),
     Column("starts", Date, nullable=False),
     Column("ends", Date, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
@@ -349,63 +332,4 @@ delegations = Table(
     Index(None, "backup", "active"),
 )
 
-# Where the bot posted a message it will update later (an approval request: every copy, in the approvals
-# channel and in each approver's DM, is updated in place after every decision).
-slack_messages = Table(
-    "slack_messages",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("subject", String(64), nullable=False),  # e.g. CR-12
-    Column("target", String(32), nullable=False),  # where it was sent: a channel id, or a user id for a DM
-    Column("channel", String(32), nullable=False),  # the channel Slack answered (a DM's own id)
-    Column("ts", String(32), nullable=False),
-    Column("language", String(8), nullable=False),
-    Column("created_at", UTCDateTime(), nullable=False),
-    UniqueConstraint("channel", "ts"),
-    Index(None, "subject"),
-)
-
-# Signatures of inbound Slack requests already served: a replayed request (same signature within the
-# 5-minute window Slack allows) is refused, whichever bot process it reaches.
-slack_seen = Table(
-    "slack_seen",
-    metadata,
-    Column("signature", String(80), primary_key=True),
-    Column("seen_at", UTCDateTime(), nullable=False),
-    Index(None, "seen_at"),
-)
-
-# Customers' contacts (issue 6): single-use invitations, stored only as the SHA-256 of their code, and the
-# chats bound to a customer (one active binding per chat; a revoked or unlinked binding stays, inactive).
-invitations = Table(
-    "invitations",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("customer", String(32), nullable=False),
-    Column("code_hash", String(64), nullable=False, unique=True),
-    Column("created_by", String(64), nullable=False),
-    Column("created_at", UTCDateTime(), nullable=False),
-    Column("expires_at", UTCDateTime(), nullable=False),
-    Column("used_at", UTCDateTime(), nullable=True),
-    Column("used_chat", String(64), nullable=False, default=""),
-)
-
-contacts = Table(
-    "contacts",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("customer", String(32), nullable=False),
-    Column("chat_id", String(64), nullable=False),
-    Column("telegram_user", String(64), nullable=False, default=""),
-    Column("name", String(200), nullable=False, default=""),
-    Column("language", String(8), nullable=True),
-    Column("bound_at", UTCDateTime(), nullable=False),
-    Column("invited_by", String(64), nullable=False),
-    Column("active", Boolean, nullable=False),
-    Index(None, "chat_id", "active"),  # a chat's active binding: every message a customer sends
-    # one active binding per chat, even when two invitation links are opened in the same instant
-    Index(
-        "ux_contacts_active_chat", "chat_id", unique=True, sqlite_where=text("active"), postgresql_where=text("active")
-    ),
-    Index(None, "customer", "active"),  # a customer's chats: `contacts CUST`, and every push to them
-)
+__all__ = ["contacts", "invitations", "metadata", "slack_messages", "slack_seen"]
