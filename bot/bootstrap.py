@@ -48,11 +48,14 @@ class Desk:
         handlers allow on another authority (the chat's binding) is possible."""
         return self._context(User(name=who, display_name=who), front)
 
+    def system_context(self, front: Front = Front.system) -> Context:
+        """The bot itself, for the scheduler's scans: an admin that is nobody's account."""
+        return self._context(User(name="orderbot", display_name="orderbot", roles={Role.admin}), front)
+
     def _context(self, user: User, front: Front) -> Context:
         now = self.clock.now()
-        return Context(
-            user, front, now, self.dates.today(now), self.settings.policy, self.settings.stock, self.settings.approval
-        )
+        s = self.settings
+        return Context(user, front, now, self.dates.today(now), s.policy, s.stock, s.approval, alerts=s.alerts)
 
     def ensure_admins(self) -> None:
         """The first admins come from config, so a fresh install can grant everyone else their roles."""

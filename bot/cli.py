@@ -1,4 +1,4 @@
-"""orderbot run | shell | demo | import | db | when — the bot's command line."""
+"""orderbot run | serve | worker | shell | demo | import | db | when — the bot's command line."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import threading
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.bootstrap import Desk, bootstrap
@@ -44,72 +43,58 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_shell(args: argparse.Namespace, settings: Settings, background: bool = False) -> int:
+    """The chat in this terminal. ``background`` (an interactive `orderbot run`): the scheduler scans too,
+    and its alerts print at the next turn; a scripted shell never scans on its own (`admin scan` does)."""
+    from bot.scheduler import Scheduler
     from bot.shell_app import run_shell
 
     desk = _desk(settings)
     desk.ensure_admins()
+    scheduler = Scheduler(desk) if background and settings.scheduler.enabled else None
+    if scheduler is not None:
+        scheduler.start()
     try:
         errors = run_shell(desk, args.user or settings.shell_user, sys.stdin, sys.stdout)
     finally:
+        if scheduler is not None:
+            scheduler.stop()
         desk.close()
     # A scripted conversation fails loudly only when asked to.
     return 1 if errors and getattr(args, "strict", False) else 0
 
 
-def _front_ends(desk: Desk, slack: Any, telegram: Any) -> tuple[Any, Any, Any]:
-    """The chat front ends whose secrets are set, and one dispatch loop delivering for all of them; each
-    front end wakes it after a change so notifications go out at once."""
-    from bot.dispatch import Dispatcher, DispatchLoop
-    from bot.slack_runtime import build_slack
-    from bot.telegram_runtime import TelegramRuntime
-
-    slack_rt = build_slack(desk, slack) if slack is not None else None
-    tg_rt = TelegramRuntime(desk, telegram) if telegram is not None else None
-    transports: dict[str, Any] = {}
-    if slack_rt is not None:
-        transports["slack"] = slack_rt.dispatcher.transports["slack"]
-    if tg_rt is not None:
-        transports["telegram"] = tg_rt.transport
-    loop = DispatchLoop(Dispatcher(desk.engine, desk.clock, transports))
-    for rt in (slack_rt, tg_rt):
-        if rt is not None:
-            rt.front.wake = loop.wake
-    return slack_rt, tg_rt, loop
-
-
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """The chat front ends whose tokens are set — Slack in Socket Mode, Telegram by long polling — with
-    the outbox dispatcher; with no token at all, the shell front end (a fresh machine)."""
+    the outbox dispatcher and the scheduler; with no token at all, the shell front end (a fresh machine)."""
+    from bot.runtime import build_runtime
     from bot.slack_runtime import SlackSecrets, socket_mode
     from bot.telegram_runtime import TelegramSecrets
 
     slack, telegram = SlackSecrets.from_env(os.environ), TelegramSecrets.from_env(os.environ)
     if slack is None and telegram is None:
-        return cmd_shell(args, settings)
+        return cmd_shell(args, settings, background=sys.stdin.isatty())
     if slack is not None and not slack.app_token:
         print("orderbot: SLACK_APP_TOKEN is not set: use `orderbot serve` for Slack over HTTP", file=sys.stderr)
         return 2
     desk = _desk(settings)
     desk.ensure_admins()
     stop = threading.Event()
-    slack_rt, tg_rt, loop = _front_ends(desk, slack, telegram)
-    loop.start()
+    rt = build_runtime(desk, slack, telegram)
+    rt.start()
     try:
-        if tg_rt is not None:
-            tg_rt.start(polling=True)
+        if rt.telegram is not None:
+            rt.telegram.start(polling=True)
             print("orderbot: Telegram long polling started", file=sys.stderr)
-        if slack_rt is not None:
+        if rt.slack is not None:
             print("orderbot: connected to Slack in Socket Mode; Ctrl-C stops", file=sys.stderr)
-            socket_mode(slack_rt).start()  # type: ignore[no-untyped-call]
+            socket_mode(rt.slack).start()  # type: ignore[no-untyped-call]
         else:
             stop.wait()
     except KeyboardInterrupt:
         pass
     finally:
-        if tg_rt is not None:
-            tg_rt.stop()
-        loop.stop()
+        rt.stop()
         desk.close()
     return 0
 
@@ -117,6 +102,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Slack and/or Telegram over HTTP on one server: /slack/events and /telegram/webhook."""
     from bot.config import ConfigError
+    from bot.runtime import build_runtime
     from bot.slack_runtime import SlackSecrets, http_server
     from bot.telegram_runtime import TelegramSecrets
 
@@ -125,11 +111,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError("neither SLACK_BOT_TOKEN nor TELEGRAM_BOT_TOKEN is set")
     desk = _desk(settings)
     desk.ensure_admins()
-    slack_rt, tg_rt, loop = _front_ends(desk, slack, telegram)
-    server = http_server(slack_rt, args.host, args.port, telegram=tg_rt)
-    if tg_rt is not None:
-        tg_rt.start(polling=False)
-    loop.start()
+    rt = build_runtime(desk, slack, telegram)
+    server = http_server(rt.slack, args.host, args.port, telegram=rt.telegram)
+    if rt.telegram is not None:
+        rt.telegram.start(polling=False)
+    rt.start()
     print(f"orderbot: serving on http://{args.host}:{server.server_port} (/slack/events, /telegram/webhook)",
           file=sys.stderr)  # fmt: skip
     try:
@@ -138,9 +124,32 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         pass
     finally:
         server.server_close()
-        if tg_rt is not None:
-            tg_rt.stop()
-        loop.stop()
+        rt.stop()
+        desk.close()
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    """No front end: the outbox dispatcher (for the chat platforms whose tokens are set) and the scheduler.
+    Run it beside `orderbot serve` processes, or as many as you like on PostgreSQL."""
+    from bot.runtime import build_runtime
+    from bot.slack_runtime import SlackSecrets
+    from bot.telegram_runtime import TelegramSecrets
+
+    slack, telegram = SlackSecrets.from_env(os.environ), TelegramSecrets.from_env(os.environ)
+    desk = _desk(settings)
+    desk.ensure_admins()
+    rt = build_runtime(desk, slack, telegram, scheduler=not args.no_scheduler)
+    if rt.telegram is not None:
+        rt.telegram.start(polling=False)
+    rt.start()
+    print(f"orderbot: worker {rt.loop.dispatcher.name} delivering and scheduling; Ctrl-C stops", file=sys.stderr)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        rt.stop()
         desk.close()
     return 0
 
@@ -199,6 +208,8 @@ def parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="start the bot (the shell front end when no chat token is configured)")
     run.add_argument("--user", help="who you are in the shell")
+    worker = sub.add_parser("worker", help="no front end: deliver the outbox and run the scheduler")
+    worker.add_argument("--no-scheduler", action="store_true", help="deliver only")
     serve = sub.add_parser("serve", help="Slack over HTTP: one server for /slack/events")
     serve.add_argument("--host", default="0.0.0.0")
     serve.add_argument("--port", type=int, default=3000)
@@ -225,6 +236,7 @@ def parser() -> argparse.ArgumentParser:
 COMMANDS = {
     "run": cmd_run,
     "serve": cmd_serve,
+    "worker": cmd_worker,
     "shell": cmd_shell,
     "demo": cmd_demo,
     "import": cmd_import,

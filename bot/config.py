@@ -11,9 +11,17 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.config_alerts import ConfigError as ConfigError  # where every front end looks for it
+from bot.config_alerts import (
+    SchedulerSettings,
+    alert_policy,
+    delivery_policy,
+    scheduler_settings,
+)
+from bot.delivery.policy import DeliveryPolicy
+from domain.alerts import AlertPolicy
 from domain.approval import CONDITIONS, ApprovalPolicy, ApprovalRule, ChangeWindow
 from domain.checks import OrderPolicy
-from domain.errors import OrderbotError
 from domain.ports import StockPolicy
 from domain.users import Role
 
@@ -24,6 +32,8 @@ LANGUAGES = ("zh", "en")
 _TEAM = ("channel:orders",)
 _CUSTOMER = ("channel:orders", "customer:{customer}")
 _APPROVALS = ("channel:approvals",)
+_ALERTS = ("channel:alerts",)
+_STOCK = ("channel:stock",)
 DEFAULT_ROUTES: dict[str, tuple[str, ...]] = {
     "*": _TEAM,
     "order_confirmed": _CUSTOMER,
@@ -37,15 +47,18 @@ DEFAULT_ROUTES: dict[str, tuple[str, ...]] = {
     "cr_rejected": (*_TEAM, *_APPROVALS),
     "cr_reassessed": _APPROVALS,
     "cr_withdrawn": _APPROVALS,
+    # the scheduler's alerts: {owner}, {role}, {approver}, {escalate_to}, {channel} come from the event
+    "alert_overdue": (*_ALERTS, "user:{owner}"),
+    "alert_due_soon": ("user:{owner}",),
+    "alert_stage_sla": (*_ALERTS, "role:{role}"),
+    "alert_approval_waiting": ("user:{approver}",),
+    "alert_approval_escalated": (*_APPROVALS, "role:{escalate_to}"),
+    "alert_cleared": _ALERTS,
+    "daily_summary": ("channel:{channel}",),
+    "stock_low": _STOCK,
+    "stock_recovered": _STOCK,
+    "stock_digest": _STOCK,
 }
-
-
-class ConfigError(OrderbotError):
-    code = "config_error"
-    default = "Configuration problem: {detail}"
-
-    def __init__(self, detail: str) -> None:
-        super().__init__("config_error", detail=detail)
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,9 @@ class Settings:
     telegram_bot: str = ""  # the bot's @username, for invitation deep links (https://t.me/<bot>?start=<code>)
     # event kind (or "*") -> audiences such as "channel:orders"; the shell prints every channel
     routes: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_ROUTES))
+    delivery: DeliveryPolicy = DeliveryPolicy()
+    scheduler: SchedulerSettings = SchedulerSettings()
+    alerts: AlertPolicy = AlertPolicy()
     source: str = "defaults"
 
     @property
@@ -81,6 +97,9 @@ _KNOWN = {
     "slack": {"channels"},
     "telegram": {"bot_username"},
     "routes": None,  # free keys: event kinds
+    "delivery": None,  # checked by bot.config_alerts
+    "scheduler": None,
+    "alerts": None,
 }
 
 
@@ -98,9 +117,11 @@ def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, 
     _reject_unknown(data, chosen)
     core = data.get("orderbot", {})
     policy = data.get("policy", {})
+    timezone = str(core.get("timezone", "Asia/Shanghai"))
+    _zone(timezone)
     settings = Settings(
         database_url=env.get("ORDERBOT_DATABASE_URL") or core.get("database_url", DEFAULT_DB),
-        timezone=core.get("timezone", "Asia/Shanghai"),
+        timezone=timezone,
         language=core.get("language", "zh"),
         admins=tuple(core.get("admins", ["admin"])),
         shell_user=data.get("shell", {}).get("user", "admin"),
@@ -116,6 +137,9 @@ def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, 
         slack_channels=_channels(data.get("slack", {}).get("channels", {})),
         telegram_bot=str(data.get("telegram", {}).get("bot_username", "")).lstrip("@"),
         routes={**DEFAULT_ROUTES, **{k: tuple(v) for k, v in data.get("routes", {}).items()}},
+        delivery=delivery_policy(data.get("delivery", {}), timezone),
+        scheduler=scheduler_settings(data.get("scheduler", {})),
+        alerts=alert_policy(data.get("alerts", {}), timezone),
         source=str(chosen) if chosen.exists() else "defaults",
     )
     _validate(settings)
@@ -197,11 +221,14 @@ def _decimal(value: Any, name: str) -> Decimal:
         raise ConfigError(f"{name} must be a number, not {value!r}") from None
 
 
-def _validate(s: Settings) -> None:
+def _zone(name: str) -> None:
     try:
-        ZoneInfo(s.timezone)
+        ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"unknown timezone {s.timezone!r}") from None
+        raise ConfigError(f"unknown timezone {name!r}") from None
+
+
+def _validate(s: Settings) -> None:
     if s.language not in LANGUAGES:
         raise ConfigError(f"language must be one of {', '.join(LANGUAGES)}, not {s.language!r}")
     if s.stock.reorder_factor < 1:

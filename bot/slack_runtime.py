@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from socketserver import ThreadingMixIn
 from typing import Any
@@ -24,9 +24,9 @@ from adapters.sql.slack_store import SlackStore
 from bot.bootstrap import Desk
 from bot.chat import Chat
 from bot.config import ConfigError
-from bot.dispatch import Dispatcher, DispatchLoop
+from bot.delivery import Dispatcher, DispatchLoop
 from bot.i18n import Translator
-from bot.replies import render_event
+from bot.replies import render_batch
 
 log = logging.getLogger(__name__)
 SLACK_API = "https://slack.com/api/"
@@ -68,11 +68,14 @@ def build_slack(desk: Desk, secrets: SlackSecrets, *, verify_token: bool = True,
     def translator(lang: str | None) -> Translator:
         return chat.translator(lang or desk.settings.language)
 
-    def line(message: OutboxMessage, t: Translator) -> str:
-        return render_event(message.kind, message.payload, t)
+    def render(batch: Sequence[OutboxMessage], t: Translator) -> str:
+        return render_batch(batch[0].kind, [m.payload for m in batch], t)
 
-    transport = SlackTransport(client, desk, store, desk.clock, desk.settings.slack_channels, translator, line)
-    dispatcher = Dispatcher(desk.engine, desk.clock, {"slack": transport})
+    delivery = desk.settings.delivery
+    transport = SlackTransport(
+        client, desk, store, desk.clock, desk.settings.slack_channels, translator, render, delivery.slack_channel
+    )
+    dispatcher = Dispatcher(desk.engine, desk.clock, {"slack": transport}, delivery)
     loop = DispatchLoop(dispatcher, interval)
     front = SlackFront(chat, client, store, desk.clock, loop.wake)
     app = build_app(front, secrets.signing_secret, verify_token=verify_token)

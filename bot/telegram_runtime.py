@@ -8,7 +8,7 @@ import asyncio
 import hmac
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,7 @@ from adapters.telegram.transport import TelegramTransport
 from bot.bootstrap import Desk
 from bot.chat import Chat
 from bot.i18n import Translator
-from bot.replies import render_customer_event
+from bot.replies import render_customer_batch
 
 log = logging.getLogger(__name__)
 TELEGRAM_API = "https://api.telegram.org/bot"
@@ -57,10 +57,12 @@ class TelegramRuntime:
         def translator(lang: str | None) -> Translator:
             return chat.translator(lang or desk.settings.language)
 
-        def line(message: OutboxMessage, t: Translator) -> str:
-            return render_customer_event(message.kind, message.payload, t)
+        def render(batch: Sequence[OutboxMessage], t: Translator) -> str:
+            return render_customer_batch(batch[0].kind, [m.payload for m in batch], t)
 
-        self.transport = TelegramTransport(self.application.bot, self.loop, desk, translator, line)
+        self.transport = TelegramTransport(
+            self.application.bot, self.loop, desk, translator, render, policy=desk.settings.delivery
+        )
         self.polling = False
 
     def _call(self, coro: Any, timeout: float = 60.0) -> Any:

@@ -138,6 +138,7 @@ class ChangeRequest:
     required: dict[str, list[list[Any]]]  # role -> [(reason code, params)] why it must approve
     status: CRStatus = CRStatus.pending
     round: int = 1
+    round_started_at: datetime | None = None  # approvals of this round wait from here (None: requested_at)
     decided_at: datetime | None = None
     applied_version: int | None = None
     note: str = ""  # why it was rejected, withdrawn or went stale
@@ -167,6 +168,10 @@ class ChangeRequest:
         return [r for r in self.required_roles if r not in done]
 
     @property
+    def waiting_since(self) -> datetime:
+        return self.round_started_at or self.requested_at
+
+    @property
     def is_decided(self) -> bool:
         return self.status in DECIDED
 
@@ -190,11 +195,12 @@ class ChangeRequest:
         self.status, self.decided_at, self.note = status, now, note
 
     def reassess(self, changes: list[dict[str, Any]], impact: dict[str, Any],
-                 required: dict[str, list[list[Any]]], version: int) -> None:  # fmt: skip
+                 required: dict[str, list[list[Any]]], version: int, now: datetime) -> None:  # fmt: skip
         """The order moved on: a new round on the new version; earlier approvals no longer count."""
         self.changes, self.impact, self.required = changes, impact, required
         self.base_version = version
         self.round += 1
+        self.round_started_at = now
 
     def add_required(self, required: dict[str, list[list[Any]]]) -> list[Role]:
         """Roles the current facts add (production started meanwhile, ...); returns the new ones."""

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+# scans and delivery administration live in their own module
+from domain.alert_commands import ListAlerts, ListDeadLetters, RetryDeadLetters, RunScans
+
 # change requests and customers' contacts live in their own module; every command is reachable from here
 from domain.change_commands import (
     ApproveChange,
@@ -336,7 +339,9 @@ __all__ = [
     "HoldOrder",
     "InviteCustomer",
     "LineInput",
+    "ListAlerts",
     "ListContacts",
+    "ListDeadLetters",
     "ListDelegations",
     "ListOrders",
     "ListPurchaseOrders",
@@ -357,8 +362,10 @@ __all__ = [
     "ReportWorkOrder",
     "RequestChange",
     "ResumeOrder",
+    "RetryDeadLetters",
     "RevokeContact",
     "RevokeRole",
+    "RunScans",
     "SetContactLanguage",
     "SetLanguage",
     "SetLine",

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
+from domain.alerts import Alert, AlertPolicy, AlertStore
 from domain.approval import ApprovalPolicy
 from domain.changes import ChangeRequest, Delegation
 from domain.checks import OrderPolicy
@@ -159,6 +160,88 @@ class ContactRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class OrderBrief:
+    """What a scan needs of an order, read without loading the order itself."""
+
+    number: str
+    customer: str
+    owner: str
+    status: Status
+    due_date: date | None
+    status_changed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    new: int
+    confirmed: int
+    shipped: int
+    late: int
+
+
+class WatchRepository(Protocol):
+    """The scheduler's reads: each answers from an index, whatever the size of the order history."""
+
+    def overdue(self, today: date) -> Sequence[OrderBrief]:
+        """Not shipped and due before ``today``."""
+        ...
+
+    def due_between(self, first: date, last: date, statuses: Sequence[Status]) -> Sequence[OrderBrief]: ...
+    def in_stage_since(self, stage: Status, before: datetime) -> Sequence[OrderBrief]:
+        """Orders in ``stage`` since before ``before``."""
+        ...
+
+    def briefs(self, numbers: Sequence[str]) -> dict[str, OrderBrief]: ...
+    def low_mismatches(self) -> list[int]:
+        """Products whose stored low-stock flag no longer matches their stock (safety stock edited, ...)."""
+        ...
+
+    def day_counts(self, start: datetime, end: datetime, today: date, customer: str | None) -> DayCounts: ...
+
+
+class AlertRepository(AlertStore, Protocol):
+    def all_active(self, limit: int = 50) -> Sequence[Alert]: ...
+    def count_active(self) -> int: ...
+    def lease(self, name: str) -> Lease | None: ...
+
+
+@dataclass(frozen=True)
+class Lease:
+    name: str
+    holder: str
+    since: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """A notification given up on after its tries: kept for `admin outbox` and its retry."""
+
+    id: int
+    kind: str
+    audience: str
+    subject: str
+    attempts: int
+    last_error: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Backlog:
+    pending: int
+    dead: int
+    oldest_pending: datetime | None
+
+
+class OutboxRepository(Protocol):
+    def dead(self, limit: int = 20) -> Sequence[DeadLetter]: ...
+    def backlog(self) -> Backlog: ...
+    def retry(self, ids: Sequence[int] | None, now: datetime) -> int:
+        """Dead rows (these, or all when None) are due again from ``now``; returns how many."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: nothing is kept unless ``commit`` is called before the block ends.
 
@@ -184,6 +267,12 @@ class UnitOfWork(Protocol):
     def changes(self) -> ChangeRepository: ...
     @property
     def contacts(self) -> ContactRepository: ...
+    @property
+    def watch(self) -> WatchRepository: ...
+    @property
+    def alerts(self) -> AlertRepository: ...
+    @property
+    def delivery(self) -> OutboxRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None: ...
@@ -212,3 +301,4 @@ class Context:
     stock: StockPolicy = StockPolicy()
     changes: ApprovalPolicy = ApprovalPolicy()
     contacts: ContactPolicy = ContactPolicy()
+    alerts: AlertPolicy = AlertPolicy()

@@ -7,12 +7,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from domain.alerts import Alert
 from domain.changes import ChangeRequest, Delegation
 from domain.contacts import Contact
 from domain.history import AuditEntry, Diff, OrderVersion
 from domain.orders import Order
 from domain.parties import Product
-from domain.ports import Holder
+from domain.ports import Backlog, DeadLetter, Holder, Lease
 from domain.stock import StockItem, StockMove
 from domain.supply import PurchaseOrder, WorkOrder
 from domain.users import User
@@ -189,3 +190,23 @@ class CustomerOrderView:
 
     order: Order
     last_change: datetime | None
+
+
+@dataclass
+class ScanReport:
+    """What a run of the scans found: per scan (raised, escalated, cleared)."""
+
+    counts: dict[str, tuple[int, int, int]]
+
+
+@dataclass
+class AlertsView:
+    alerts: list[Alert]
+    total: int
+    leader: Lease | None
+
+
+@dataclass
+class DeadLettersView:
+    rows: list[DeadLetter]
+    backlog: Backlog

@@ -28,6 +28,7 @@ class Front(enum.StrEnum):
     shell = "shell"
     slack = "slack"
     telegram = "telegram"
+    system = "system"  # the bot itself: the scheduler's scans
 
 
 @dataclass(eq=False)
@@ -48,7 +49,7 @@ class User:
             raise PermissionDenied(action, tuple(r.value for r in roles))
 
     def identity(self, front: Front) -> str | None:
-        return {Front.shell: self.name, Front.slack: self.slack_id, Front.telegram: self.telegram_id}[front]
+        return {Front.shell: self.name, Front.slack: self.slack_id, Front.telegram: self.telegram_id}.get(front)
 
 
 # Who may do what. Reading (show, list, history, ...) is open to every known user; admin may do all.
@@ -74,6 +75,8 @@ PERMISSIONS: dict[str, tuple[Role, ...]] = {
     "work_orders": (Role.production,),
     "request_change": SALES,
     "invite": SALES,  # invite a customer's contacts, list and revoke them
+    "run_scans": (Role.admin,),  # run the scheduler's scans now (the scheduler runs them as the bot)
+    "manage_delivery": (Role.admin,),  # dead-lettered notifications: list and send again
 }
 
 

@@ -16,10 +16,15 @@ from adapters.sql.schema import upgrade
 from bot.bootstrap import Desk, bootstrap
 from bot.clock import FixedClock
 from bot.config import Settings
+from bot.delivery import DeliveryPolicy, Pace
 
 # Sunday 22 November 2026, 09:00 in Shanghai.
 T0 = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
 PG_ENV = "ORDERBOT_TEST_DATABASE_URL"
+# For end-to-end tests whose fixed clock does not move while they deliver: pacing would hold everything
+# after the first burst. Pacing itself is tested with a clock that moves (test_outbox, test_delivery_*).
+_FAST = Pace(1000.0, 1000)
+UNPACED = DeliveryPolicy(slack_channel=_FAST, telegram_chat=_FAST, telegram_group=_FAST, telegram_bot=_FAST)
 
 
 @pytest.fixture(autouse=True)

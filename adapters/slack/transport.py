@@ -1,15 +1,16 @@
-"""Delivering outbox rows to Slack: a line in a channel or a DM for most events; for change requests,
-the approval message — posted to the approvals channel and to every approver's DM, then updated in place
-(every copy) after each decision.
+"""Delivering outbox rows to Slack: a line (or a digest of several) in a channel, a user's DM or the DMs of
+everyone holding a role; for change requests, the approval message — posted to the approvals channel and to
+every approver's DM, then updated in place (every copy) after each decision.
 
-A rate limit (HTTP 429) surfaces as ``RetryLater`` so the dispatcher waits what Slack asked; a copy already
-posted is never posted twice when the row is tried again.
+A rate limit (HTTP 429) surfaces as ``RetryLater`` so the dispatcher waits what Slack asked; an error that
+no retry can fix (the channel is gone, the bot is not in it) as ``Undeliverable``. A copy of an approval
+message already posted is never posted twice when the row is tried again.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from slack_sdk import WebClient
@@ -18,70 +19,89 @@ from slack_sdk.errors import SlackApiError
 from adapters.slack import blocks
 from adapters.sql.outbox import OutboxMessage
 from adapters.sql.slack_store import SlackStore
+from adapters.transports.base import Limit, RetryLater, Undeliverable
+from bot.delivery.policy import Pace
 from bot.i18n import Translator
 from domain import commands as c
 from domain.changes import ChangeRequest
 from domain.errors import OrderbotError
 from domain.ports import Clock, Context
 from domain.results import ChangeView
-from domain.users import Front, User
+from domain.users import Front, Role, User
 
 log = logging.getLogger(__name__)
 
 APPROVALS = "approvals"
 CR_KINDS = {"cr_approval", "cr_approved", "cr_rejected", "cr_reassessed", "cr_withdrawn"}
-
-
-class RetryLater(Exception):
-    def __init__(self, seconds: float, detail: str = "") -> None:
-        super().__init__(f"retry in {seconds}s {detail}".strip())
-        self.retry_after = seconds
+# Slack's answers that no retry will change: dead-letter the row at once (`admin outbox` shows why).
+PERMANENT = frozenset(
+    {"channel_not_found", "not_in_channel", "is_archived", "msg_too_long", "no_text", "invalid_blocks",
+     "user_not_found", "user_disabled", "cannot_dm_bot", "restricted_action"}
+)  # fmt: skip
+Render = Callable[[Sequence[OutboxMessage], Translator], str]
 
 
 class SlackTransport:
-    prefixes = ("channel:", "user:")
+    prefixes = ("channel:", "user:", "role:")
 
     def __init__(self, client: WebClient, desk: Any, store: SlackStore, clock: Clock,
                  channels: Mapping[str, str], translator: Callable[[str | None], Translator],
-                 render_event: Callable[[OutboxMessage, Translator], str]) -> None:  # fmt: skip
+                 render: Render, pace: Pace | None = None) -> None:  # fmt: skip
         self.client, self.desk, self.store, self.clock = client, desk, store, clock
         self.channels = dict(channels)
-        self.translator, self.render_event = translator, render_event
+        self.translator, self.render, self.pace = translator, render, pace or Pace(1.0, 3)
 
-    # -- which rows are ours ---------------------------------------------------------------------
+    # -- which rows are ours, and where they go ----------------------------------------------------
     def accepts(self, audience: str) -> bool:
-        """Every channel and user row is Slack's in a Slack process: one for a channel not mapped in
+        """Every channel, user and role row is Slack's in a Slack process: one for a channel not mapped in
         [slack] channels, or a user without a Slack id, is delivered nowhere rather than left to pile up."""
-        return audience.partition(":")[0] in ("channel", "user")
+        return audience.partition(":")[0] in ("channel", "user", "role")
 
-    def _user(self, name: str) -> User | None:
+    def _targets(self, audience: str) -> list[tuple[str, str | None]]:
+        """(Slack channel or user id, language) for each place the audience means."""
+        kind, _, name = audience.partition(":")
+        if kind == "channel":
+            return [(self.channels[name], None)] if name in self.channels else []
         with self.desk.uow(readonly=True) as uow:
-            user = uow.users.get(name)
-            return user if user is not None and user.slack_id else None
+            if kind == "user":
+                user = uow.users.get(name)
+                people = [user] if user is not None else []
+            else:
+                role = Role(name) if name in Role.__members__ else None
+                people = [u for u in uow.users.all() if role is not None and role in u.roles]
+        return [(u.slack_id, u.language) for u in people if u.slack_id]
+
+    def limits(self, message: OutboxMessage) -> Sequence[Limit]:
+        kind, _, name = message.audience.partition(":")
+        if kind == "channel" and name == APPROVALS and message.kind in CR_KINDS:
+            return ()  # updates in place (chat.update) are not paced per channel
+        if kind == "channel" and name == APPROVALS and message.kind == "cr_created":
+            view = self._view(str(message.payload.get("cr", "")))
+            targets = [t for t, _ in self._approval_targets(view)] if view is not None else []
+        else:
+            targets = [t for t, _ in self._targets(message.audience)]
+        return [Limit(f"slack:{t}", self.pace.per_second, self.pace.burst) for t in targets]
 
     # -- sending -----------------------------------------------------------------------------------
-    def send(self, message: OutboxMessage) -> None:
+    def send(self, batch: Sequence[OutboxMessage]) -> None:
+        message = batch[0]
         kind, _, name = message.audience.partition(":")
         try:
             if kind == "channel" and name == APPROVALS and message.kind == "cr_created":
                 self._post_approval(message)
             elif kind == "channel" and name == APPROVALS and message.kind in CR_KINDS:
                 self._update_approval(message)
-            elif kind == "channel":
-                if name in self.channels:
-                    self._post_line(self.channels[name], message, self.translator(None))
             else:
-                user = self._user(name)
-                if user is not None and user.slack_id:
-                    self._post_line(user.slack_id, message, self.translator(user.language))
+                for target, language in self._targets(message.audience):
+                    self.client.chat_postMessage(channel=target, text=self.render(batch, self.translator(language)))
         except SlackApiError as err:
             status = err.response.status_code
             if status == 429:
                 raise RetryLater(float(err.response.headers.get("Retry-After", 1) or 1), "rate limited") from err
+            code = str(err.response.get("error", "")) if isinstance(err.response.data, dict) else ""
+            if code in PERMANENT:
+                raise Undeliverable(code) from err
             raise
-
-    def _post_line(self, channel: str, message: OutboxMessage, t: Translator) -> None:
-        self.client.chat_postMessage(channel=channel, text=self.render_event(message, t))
 
     # -- approval messages ------------------------------------------------------------------------------
     def _view(self, number: str) -> ChangeView | None:
@@ -111,16 +131,18 @@ class SlackTransport:
             return
         self._post_missing(view)
 
+    def _approval_targets(self, view: ChangeView) -> list[tuple[str, str | None]]:
+        targets: list[tuple[str, str | None]] = []
+        if APPROVALS in self.channels:
+            targets.append((self.channels[APPROVALS], None))
+        return targets + [(u.slack_id, u.language) for u in self.approvers(view.cr) if u.slack_id]
+
     def _post_missing(self, view: ChangeView) -> None:
         """The channel copy and a DM to each approver who has none yet (new approvers join when a role is
         added or a request is re-assessed)."""
         number = view.cr.number
         done = {p.target for p in self.store.posted(number)}
-        targets: list[tuple[str, str | None]] = []
-        if APPROVALS in self.channels:
-            targets.append((self.channels[APPROVALS], None))
-        targets += [(u.slack_id, u.language) for u in self.approvers(view.cr) if u.slack_id]
-        for target, language in targets:
+        for target, language in self._approval_targets(view):
             if target in done:
                 continue  # posted on an earlier try of this row
             t = self.translator(language)

@@ -1,21 +1,40 @@
-"""Writing events to the outbox (inside the change's transaction) and claiming them for delivery."""
+"""Writing events to the outbox, inside the transaction that made the change: one row per audience, and
+the audience's lane (created once) that dispatchers will lease to deliver it in order."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, or_, select, true, update
+from sqlalchemy import Connection, insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from adapters.sql.tables import outbox
+from adapters.sql.tables import outbox, outbox_lanes
 from domain.events import Event
 
 Router = Callable[[Event], Sequence[str]]
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # a lane's not_before when nothing holds it back
 
 
-def write_events(conn: Connection, events: Sequence[Event], route: Router, now: datetime) -> int:
+@dataclass(frozen=True)
+class OutboxMessage:
+    id: int
+    kind: str
+    subject: str
+    audience: str
+    payload: dict[str, Any]
+    attempts: int
+    created_at: datetime
+
+
+def write_events(
+    conn: Connection, events: Sequence[Event], route: Router, now: datetime, known: Set[str] = frozenset()
+) -> list[str]:
+    """Returns the lanes it made sure of. ``known``: lanes this process already made sure of in a committed
+    transaction (lanes are never deleted), to spare the upsert on the next change."""
     rows = [
         {
             "created_at": now,
@@ -31,74 +50,19 @@ def write_events(conn: Connection, events: Sequence[Event], route: Router, now: 
         for ev in events
         for audience in route(ev)
     ]
-    if rows:
-        conn.execute(insert(outbox), rows)
-    return len(rows)
+    if not rows:
+        return []
+    conn.execute(insert(outbox), rows)
+    new = sorted({str(r["audience"]) for r in rows} - known)
+    if new:
+        ensure_lanes(conn, new)
+    return new
 
 
-@dataclass(frozen=True)
-class OutboxMessage:
-    id: int
-    kind: str
-    subject: str
-    audience: str
-    payload: dict[str, Any]
-    attempts: int
-    created_at: datetime
-
-
-def claim(
-    conn: Connection,
-    audiences: Callable[[str], bool],
-    now: datetime,
-    limit: int = 100,
-    lease: timedelta = timedelta(minutes=2),
-    pages: int = 20,
-    prefixes: Sequence[str] = (),
-) -> list[OutboxMessage]:
-    """Take up to ``limit`` due rows for ``audiences``, oldest first, and lease them: they are 'sending'
-    until ``now + lease``, so the caller delivers them outside any transaction (a slow chat platform never
-    holds the database) and no other dispatcher takes them meanwhile. A lease that runs out (the process
-    died mid-send) makes the row due again. On PostgreSQL rows another dispatcher is claiming are skipped.
-
-    ``prefixes`` (e.g. "channel:", "customer:") narrow the rows in SQL to the kinds of audience served here, so
-    rows for a front end this process does not run (customers on Telegram, in a Slack-only process) never
-    fill its pages; what is left is stepped over page by page."""
-    c = outbox.c
-    found: list[OutboxMessage] = []
-    after = 0
-    served = or_(*[c.audience.startswith(p, autoescape=True) for p in prefixes]) if prefixes else true()
-    for _ in range(pages):
-        stmt = (
-            select(c.id, c.kind, c.subject, c.audience, c.payload, c.attempts, c.created_at)
-            .where(c.status.in_(("pending", "sending")), c.available_at <= now, c.id > after, served)
-            .order_by(c.id)
-            .limit(max(limit, 200))
-            .with_for_update(skip_locked=True)
-        )
-        rows = conn.execute(stmt).all()
-        found += [OutboxMessage(*row) for row in rows if audiences(row.audience)]
-        if len(found) >= limit or not rows:
-            break
-        after = rows[-1].id
-    found = found[:limit]
-    if found:
-        ids = [m.id for m in found]
-        conn.execute(update(outbox).where(c.id.in_(ids)).values(status="sending", available_at=now + lease))
-    return found
-
-
-def mark_sent(conn: Connection, ids: Sequence[int], now: datetime) -> None:
-    if ids:
-        conn.execute(update(outbox).where(outbox.c.id.in_(ids)).values(status="sent", sent_at=now))
-
-
-def mark_failed(conn: Connection, msg_id: int, now: datetime, error: str, retry_in: timedelta | None) -> None:
-    """Retry later, or dead-letter it when ``retry_in`` is None."""
-    values: dict[str, Any] = {"attempts": outbox.c.attempts + 1, "last_error": error[:2000]}
-    if retry_in is None:
-        values["status"] = "dead"
-    else:
-        values["status"] = "pending"
-        values["available_at"] = now + retry_in
-    conn.execute(update(outbox).where(outbox.c.id == msg_id).values(**values))
+def ensure_lanes(conn: Connection, audiences: Sequence[str]) -> None:
+    # sorted, and DO NOTHING takes no lock on an existing lane: concurrent writers never wait on a dispatcher
+    dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    stmt = dialect_insert(outbox_lanes).values(
+        [{"audience": a, "not_before": EPOCH, "leased_by": "", "last_error": ""} for a in sorted(audiences)]
+    )
+    conn.execute(stmt.on_conflict_do_nothing(index_elements=["audience"]))

@@ -20,6 +20,7 @@ from sqlalchemy import (
 
 # the chat front ends' tables live in chat_tables; imported here so every table is in the metadata
 from adapters.sql.chat_tables import contacts, invitations, slack_messages, slack_seen
+from adapters.sql.delivery_tables import alerts, leases, outbox_lanes
 from adapters.sql.meta import metadata, stored_enum
 from adapters.sql.types import Money, Quantity, RoleSet, UTCDateTime
 from domain.changes import CRStatus
@@ -97,6 +98,8 @@ orders = Table(
     Index(None, "status", "due_date"),
     Index(None, "status", "id"),  # `list status X`: newest first without sorting thousands of rows
     Index(None, "owner", "status"),
+    Index(None, "status", "status_changed_at"),  # the stage-SLA scan: who has been in a stage since before X
+    Index(None, "created_at"),  # the daily summary's new orders
 )
 
 order_lines = Table(
@@ -160,6 +163,7 @@ audit_log = Table(
     Column("detail", Text, nullable=False, default=""),
     Column("reason", Text, nullable=False, default=""),
     Index(None, "subject", "id"),
+    Index(None, "action", "at"),  # the daily summary: confirmed / shipped today
 )
 
 number_series = Table(
@@ -182,10 +186,12 @@ outbox = Table(
     Column("payload", JSON, nullable=False),
     Column("status", String(16), nullable=False, default="pending"),  # pending | sent | dead
     Column("attempts", Integer, nullable=False, default=0),
-    Column("available_at", UTCDateTime(), nullable=False),
+    Column("available_at", UTCDateTime(), nullable=False),  # held until then (quiet hours)
     Column("sent_at", UTCDateTime(), nullable=True),
+    Column("sent_by", String(64), nullable=False, default="", server_default=""),  # which dispatcher
     Column("last_error", Text, nullable=False, default=""),
     Index(None, "status", "audience", "id"),
+    Index(None, "audience", "status", "id"),  # a lane's next rows, in order
 )
 
 
@@ -293,6 +299,7 @@ change_requests = Table(
     Column("required", JSON, nullable=False),
     Column("status", stored_enum(CRStatus), nullable=False),
     Column("round", Integer, nullable=False),
+    Column("round_started_at", UTCDateTime(), nullable=True),  # approvals wait from here (alerts)
     Column("decided_at", UTCDateTime(), nullable=True),
     Column("applied_version", Integer, nullable=True),
     Column("note", Text, nullable=False, default=""),
@@ -332,4 +339,13 @@ delegations = Table(
     Index(None, "backup", "active"),
 )
 
-__all__ = ["contacts", "invitations", "metadata", "slack_messages", "slack_seen"]
+__all__ = [
+    "alerts",
+    "contacts",
+    "invitations",
+    "leases",
+    "metadata",
+    "outbox_lanes",
+    "slack_messages",
+    "slack_seen",
+]

@@ -18,6 +18,7 @@ from adapters.sql.engine import READONLY
 from adapters.sql.outbox import Router, write_events
 from adapters.sql.repositories import SqlCustomers, SqlHistory, SqlOrders, SqlProducts, SqlUsers
 from adapters.sql.stock_repo import SqlStock, SqlSupply
+from adapters.sql.watch_repo import SqlAlerts, SqlDelivery, SqlWatch
 from domain.errors import ConcurrentUpdate
 from domain.events import Event
 from domain.orders import Order
@@ -26,11 +27,13 @@ from domain.stock import StockItem, StockMove
 
 
 class SqlUnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session], route: Router, clock: Clock, readonly: bool) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], route: Router, clock: Clock, readonly: bool,
+                 known_lanes: set[str] | None = None) -> None:  # fmt: skip
         self._session_factory = session_factory
         self._route = route
         self._clock = clock
         self._readonly = readonly
+        self._known_lanes = known_lanes
         self._published: list[Event] = []
 
     def __enter__(self) -> SqlUnitOfWork:
@@ -51,6 +54,9 @@ class SqlUnitOfWork:
         self.supply = SqlSupply(self.session)
         self.changes = SqlChanges(self.session)
         self.contacts = SqlContacts(self.session)
+        self.watch = SqlWatch(self.session)
+        self.alerts = SqlAlerts(self.session)
+        self.delivery = SqlDelivery(self.session)
         self._published = []
         return self
 
@@ -91,9 +97,11 @@ class SqlUnitOfWork:
             conn = self.session.connection()
             if moves:
                 conn.execute(insert(t.stock_moves), [_move_row(m) for m in moves])
-            if events:
-                write_events(conn, events, self._route, self._clock.now())
+            known = self._known_lanes if self._known_lanes is not None else frozenset()
+            lanes = write_events(conn, events, self._route, self._clock.now(), known) if events else []
             self.session.commit()
+            if self._known_lanes is not None:
+                self._known_lanes.update(lanes)  # only once they are committed
         except StaleDataError:
             numbers = self._stale_numbers()
             self.session.rollback()
@@ -139,8 +147,9 @@ def _move_row(m: StockMove) -> dict[str, object]:
 
 def uow_factory(engine: Engine, route: Router, clock: Clock) -> Callable[..., SqlUnitOfWork]:
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
+    known_lanes: set[str] = set()  # lanes are never deleted: once made sure of, no upsert again
 
     def make(readonly: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(sessions, route, clock, readonly)
+        return SqlUnitOfWork(sessions, route, clock, readonly, known_lanes)
 
     return make

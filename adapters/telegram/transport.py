@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import Any
 
 from telegram import Bot
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from adapters.sql.outbox import OutboxMessage
+from adapters.transports.base import Limit, RetryLater
+from bot.delivery.policy import DeliveryPolicy
 from bot.i18n import Translator
 
 log = logging.getLogger(__name__)
@@ -22,23 +24,19 @@ TOLD = {"order_confirmed", "order_shipped", "order_changed", "customer_change_de
 TOLD_STAGES = {"in_production", "delivered", "cancelled"}
 
 
-class RetryLater(Exception):  # a signal to the dispatcher, not an error to show
-    def __init__(self, seconds: float) -> None:
-        super().__init__(f"retry in {seconds}s")
-        self.retry_after = seconds
-
-
 class TelegramTransport:
     """Runs sends on the bot's own event loop (the one its Application lives on) from the dispatcher's
-    thread, and waits for each: messages to one chat keep their order."""
+    threads, and waits for each: messages to one chat keep their order."""
 
     prefixes = ("customer:",)
 
     def __init__(self, bot: Bot, loop: asyncio.AbstractEventLoop, desk: Any,
                  translator: Callable[[str | None], Translator],
-                 line: Callable[[OutboxMessage, Translator], str], timeout: float = 30.0) -> None:  # fmt: skip
+                 render: Callable[[Sequence[OutboxMessage], Translator], str], timeout: float = 30.0,
+                 policy: DeliveryPolicy | None = None) -> None:  # fmt: skip
         self.bot, self.loop, self.desk = bot, loop, desk
-        self.translator, self.line, self.timeout = translator, line, timeout
+        self.translator, self.render, self.timeout = translator, render, timeout
+        self.policy = policy or DeliveryPolicy()
 
     def accepts(self, audience: str) -> bool:
         return audience.startswith("customer:")
@@ -48,15 +46,31 @@ class TelegramTransport:
             return str(message.payload.get("new", "")) in TOLD_STAGES
         return message.kind in TOLD
 
-    def send(self, message: OutboxMessage) -> None:
-        if not self.wanted(message):
-            return  # internal moves (ready, closed, …) are not the customer's business
+    def _chats(self, message: OutboxMessage) -> list[Any]:
         customer = message.audience.partition(":")[2]
         with self.desk.uow(readonly=True) as uow:
-            contacts = list(uow.contacts.active_chats(customer))
-        for contact in contacts:
-            t = self.translator(contact.language)
-            text = self.line(message, t)
+            return list(uow.contacts.active_chats(customer))
+
+    def limits(self, message: OutboxMessage) -> Sequence[Limit]:
+        """Per chat (slower in groups, whose ids are negative), and the whole bot once per chat."""
+        if not self.wanted(message):
+            return ()
+        p, found = self.policy, []
+        chats = self._chats(message)
+        for contact in chats:
+            group = str(contact.chat_id).startswith("-")
+            pace = p.telegram_group if group else p.telegram_chat
+            found.append(Limit(f"tg:{contact.chat_id}", pace.per_second, pace.burst))
+        if chats:
+            found.append(Limit("tg:bot", p.telegram_bot.per_second, p.telegram_bot.burst, cost=len(chats)))
+        return found
+
+    def send(self, batch: Sequence[OutboxMessage]) -> None:
+        wanted = [m for m in batch if self.wanted(m)]
+        if not wanted:
+            return  # internal moves (ready, closed, …) are not the customer's business
+        for contact in self._chats(wanted[0]):
+            text = self.render(wanted, self.translator(contact.language))
             future: Future[Any] = asyncio.run_coroutine_threadsafe(
                 self.bot.send_message(int(contact.chat_id), text), self.loop
             )
@@ -65,3 +79,6 @@ class TelegramTransport:
             except RetryAfter as limited:
                 wait = limited.retry_after
                 raise RetryLater(wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)) from limited
+            except (Forbidden, BadRequest) as gone:
+                # this chat blocked the bot or is gone: the customer's other contacts are still told
+                log.warning("telegram push to chat %s of %s skipped: %s", contact.chat_id, wanted[0].audience, gone)

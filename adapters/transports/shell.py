@@ -1,21 +1,30 @@
-"""The shell's transport: notifications for channels (and for the user at the keyboard) printed inline."""
+"""The shell's transport: notifications for channels, for the user at the keyboard and for their roles,
+printed inline after each turn."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 
 from adapters.sql.outbox import OutboxMessage
+from adapters.transports.base import Limit
 
 
 class ShellTransport:
-    prefixes = ("channel:", "user:")
+    prefixes = ("channel:", "user:", "role:")
 
-    def __init__(self, write: Callable[[str], None], render: Callable[[OutboxMessage], str], me: Callable[[], str]):
-        self._write, self._render, self._me = write, render, me
+    def __init__(self, write: Callable[[str], None], render: Callable[[Sequence[OutboxMessage]], str],
+                 me: Callable[[], str], my_roles: Callable[[], Collection[str]] = tuple) -> None:  # fmt: skip
+        self._write, self._render, self._me, self._roles = write, render, me, my_roles
 
     def accepts(self, audience: str) -> bool:
         kind, _, name = audience.partition(":")
+        if kind == "role":
+            return name in self._roles()
         return kind == "channel" or (kind == "user" and name == self._me())
 
-    def send(self, message: OutboxMessage) -> None:
-        self._write(f"  📣 [{message.audience}] {self._render(message)}")
+    def limits(self, message: OutboxMessage) -> Sequence[Limit]:
+        return ()  # a terminal has no rate limit
+
+    def send(self, batch: Sequence[OutboxMessage]) -> None:
+        text = self._render(batch).replace("\n", "\n     ")
+        self._write(f"  📣 [{batch[0].audience}] {text}")

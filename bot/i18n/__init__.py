@@ -13,7 +13,8 @@ from domain.money import plain
 CATALOGS: dict[str, dict[str, str]] = {"en": en.MESSAGES, "zh": zh.MESSAGES}
 _NAMED = {
     "kind": "kind_", "status": "status_", "target": "status_", "old": "status_", "new": "status_", "role": "role_",
-    "wo_status": "wo_status_", "po_status": "po_status_", "cr_status": "cr_status_",
+    "wo_status": "wo_status_", "po_status": "po_status_", "cr_status": "cr_status_", "stage": "status_",
+    "escalate_to": "role_",
 }  # fmt: skip
 
 

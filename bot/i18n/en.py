@@ -1,6 +1,6 @@
 """English catalog. Keys are the codes of errors, results, labels and events."""
 
-from bot.i18n import changes_en, contacts_en, telegram_en
+from bot.i18n import alerts_en, changes_en, contacts_en, telegram_en
 
 MESSAGES: dict[str, str] = {
     # errors
@@ -190,3 +190,4 @@ MESSAGES: dict[str, str] = {
 MESSAGES.update(changes_en.MESSAGES)
 MESSAGES.update(contacts_en.MESSAGES)
 MESSAGES.update(telegram_en.MESSAGES)
+MESSAGES.update(alerts_en.MESSAGES)

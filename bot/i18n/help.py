@@ -80,7 +80,11 @@ HELP: dict[str, tuple[str, str, str, str]] = {
     "contacts": ("contacts CUSTOMER | contacts revoke ID", "联系人 CUST-001",
                  "the chats bound to a customer; revoke one", "客户已绑定的联系人；解除某个绑定"),
     "admin": (
-        "admin grant USER ROLE | admin revoke USER ROLE | admin users [ROLE]",
-        "admin grant lily sales", "manage users and roles (admin)", "管理用户和角色（管理员）",
+        "admin grant USER ROLE | admin revoke USER ROLE | admin users [ROLE] | admin alerts | "
+        "admin scan [overdue|due|stages|approvals|stock|summary] | admin outbox [retry ID…|all]",
+        "admin grant lily sales",
+        "manage users and roles; active alerts and who runs the scheduler; run the scans now; "
+        "undelivered notifications and sending them again (admin)",
+        "管理用户和角色；查看当前提醒及定时任务所在进程；立即运行检查；查看未送达的通知并重发（管理员）",
     ),
 }  # fmt: skip

@@ -1,6 +1,6 @@
 """简体中文词条。键与 en.py 一一对应（测试会检查）。"""
 
-from bot.i18n import changes_zh, contacts_zh, telegram_zh
+from bot.i18n import alerts_zh, changes_zh, contacts_zh, telegram_zh
 
 MESSAGES: dict[str, str] = {
     "error": "请求有问题。",
@@ -179,3 +179,4 @@ MESSAGES: dict[str, str] = {
 MESSAGES.update(changes_zh.MESSAGES)
 MESSAGES.update(contacts_zh.MESSAGES)
 MESSAGES.update(telegram_zh.MESSAGES)
+MESSAGES.update(alerts_zh.MESSAGES)

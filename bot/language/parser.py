@@ -311,7 +311,54 @@ def p_admin(r: Reader) -> c.Command | c.Query:
     if action in ("users", "用户"):
         roles = tuple(r.rest().split())
         return c.ListUsers(roles)
+    if action in ("outbox", "通知", "消息"):
+        return _admin_outbox(r)
+    if action in ("alerts", "提醒", "告警"):
+        r.done()
+        return c.ListAlerts()
+    if action in ("scan", "检查", "巡检"):
+        return _admin_scan(r)
     raise ParseError("unexpected_word", word=action, verb=r.verb)
+
+
+def _admin_outbox(r: Reader) -> c.ListDeadLetters | c.RetryDeadLetters:
+    """`admin outbox` lists what was given up on; `admin outbox retry ID… | all` sends it again."""
+    if not r.more():
+        return c.ListDeadLetters()
+    word = r.next("retry").lower()
+    if word not in ("retry", "重发", "重试"):
+        raise ParseError("unexpected_word", word=word, verb=r.verb)
+    rest = r.rest().split()
+    if not rest:
+        raise ParseError("missing_argument", what="ID / all", verb=r.verb)
+    if len(rest) == 1 and rest[0].lower() in ("all", "全部"):
+        return c.RetryDeadLetters()
+    return c.RetryDeadLetters(tuple(integer(x.lstrip("#"), "outbox id") for x in rest))
+
+
+SCAN_WORDS: dict[str, str] = {
+    "overdue": "overdue", "late": "overdue", "逾期": "overdue",
+    "due": "due_soon", "due_soon": "due_soon", "soon": "due_soon", "到期": "due_soon", "即将到期": "due_soon",
+    "stages": "stages", "stage": "stages", "sla": "stages", "环节": "stages",
+    "approvals": "approvals", "approval": "approvals", "审批": "approvals",
+    "stock": "stock", "库存": "stock",
+    "summary": "summary", "简报": "summary", "汇总": "summary",
+}  # fmt: skip
+
+
+def _admin_scan(r: Reader) -> c.RunScans:
+    """`admin scan` (or `all`) runs every scan now; `admin scan overdue stock` runs those."""
+    words = [w.lower() for w in r.rest().split()]
+    if not words or words == ["all"] or words == ["全部"]:
+        return c.RunScans()
+    kinds: list[str] = []
+    for word in words:
+        kind = SCAN_WORDS.get(word)
+        if kind is None:
+            raise ParseError("unexpected_word", word=word, verb=r.verb)
+        if kind not in kinds:
+            kinds.append(kind)
+    return c.RunScans(tuple(kinds))
 
 
 def p_invite(r: Reader) -> c.InviteCustomer:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -10,6 +11,7 @@ from bot.i18n import Translator
 from bot.i18n.help import HELP
 from bot.language.parser import HelpRequest
 from bot.language.verbs import VERBS
+from bot.replies import alerts as al
 from bot.replies import changes as ch
 from bot.replies import contacts as ct
 from bot.replies import orders as o
@@ -18,12 +20,14 @@ from bot.replies.message import Button, Message, Table
 from domain.errors import ConfirmationFailed, OrderbotError, UnknownUser
 from domain.orders import Order
 from domain.results import (
+    AlertsView,
     AtpAnswer,
     ChangeReportView,
     ChangesView,
     ChangeView,
     ContactsView,
     CustomerOrderView,
+    DeadLettersView,
     DelegationsView,
     DiffView,
     Done,
@@ -32,6 +36,7 @@ from domain.results import (
     OrderPage,
     PurchaseOrdersView,
     PurchaseOrderView,
+    ScanReport,
     StockSummary,
     SuggestionsView,
     UsersView,
@@ -45,6 +50,8 @@ __all__ = [
     "Message",
     "Table",
     "render",
+    "render_batch",
+    "render_customer_batch",
     "render_customer_event",
     "render_customer_help",
     "render_error",
@@ -70,6 +77,9 @@ STOCK_RENDERERS: tuple[tuple[type, Any], ...] = (
     (DelegationsView, ch.delegations),
     (ContactsView, ct.contacts_view),
     (CustomerOrderView, ct.customer_order),
+    (ScanReport, al.scan_report),
+    (AlertsView, al.alerts_view),
+    (DeadLettersView, al.dead_letters),
 )
 
 
@@ -128,6 +138,8 @@ def render_event(kind: str, payload: dict[str, Any], t: Translator) -> str:
         key = "ev_role_changed_granted" if params.get("granted") else "ev_role_changed_revoked"
     if kind == "customer_change_decided":
         key = f"ev_customer_change_decided_{'approved' if params.get('outcome') == 'approved' else 'rejected'}"
+    if kind in al.ALERT_KINDS:
+        key = al.event_key(kind, params, t)
     if "amount" in params:
         params["amount"] = t.money(_dec(params["amount"]))
     if kind == "order_changed":
@@ -148,3 +160,12 @@ def _dec(value: Any) -> Any:
         return Decimal(str(value))
     except InvalidOperation:
         return value
+
+
+def render_batch(kind: str, payloads: Sequence[dict[str, Any]], t: Translator) -> str:
+    """A notification for the team: one line, or a digest of several of one kind."""
+    return al.render_batch(kind, payloads, t, render_event)
+
+
+def render_customer_batch(kind: str, payloads: Sequence[dict[str, Any]], t: Translator) -> str:
+    return al.render_batch(kind, payloads, t, render_customer_event)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from domain import commands as c
-from domain.handlers import admin, change_views, changes, contacts, orders, queries, stock, supply
+from domain.handlers import admin, alerts, change_views, changes, contacts, delivery, orders, queries, stock, supply
 
 Handler = Callable[[Any, Any, Any], Any]
 
@@ -74,4 +74,8 @@ HANDLERS: dict[type, Handler] = {
     c.MyOrders: contacts.my_orders,
     c.MyOrder: contacts.my_order,
     c.CustomerChange: contacts.customer_change,
+    c.RunScans: alerts.run_scans,
+    c.ListAlerts: delivery.list_alerts,
+    c.ListDeadLetters: delivery.list_dead_letters,
+    c.RetryDeadLetters: delivery.retry_dead_letters,
 }

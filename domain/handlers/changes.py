@@ -94,6 +94,7 @@ def file_change(uow: UnitOfWork, ctx: Context, order: Order, inputs: tuple[c.Cha
     cr = ChangeRequest(
         number=f"CR-{uow.next_number('CR')}", order_number=order.number, customer=order.customer.code,
         requested_by=ctx.user.name, requested_at=ctx.now, requested_on=ctx.today, front=ctx.front.value,
+        round_started_at=ctx.now,
         reason=reason, evidence=evidence, base_version=order.version,
         changes=[ch.to_dict() for ch in changes], inputs=[i.to_dict() for i in inputs],
         impact=impact.to_dict(), required=required,
@@ -224,7 +225,7 @@ def _reassess(uow: UnitOfWork, cr: ChangeRequest, order: Order, ctx: Context) ->
         _audit(uow, ctx, "cr_stale", cr.number, order.version, gone.code)
         return ChangeView("cr_went_stale", cr, order, {"old": old_version, "version": order.version})
     impact, required = _assessed(uow, order, changes, ctx)
-    cr.reassess([ch.to_dict() for ch in changes], impact.to_dict(), required, order.version)
+    cr.reassess([ch.to_dict() for ch in changes], impact.to_dict(), required, order.version, ctx.now)
     roles = tuple(r.value for r in cr.required_roles)
     cr.events.append(ChangeReassessed(cr.number, order.number, order.version, roles, False))
     _audit(uow, ctx, "cr_reassess", cr.number, order.version, f"v{old_version} -> v{order.version}")

@@ -1,44 +1,83 @@
-"""The outbox: written with the change, delivered by the dispatcher, retried, dead-lettered, never lost."""
+"""The outbox: written with the change, delivered by lanes in order, paced, retried with backoff, held in quiet
+hours, folded into digests, dead-lettered and sent again — never lost. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
 from adapters.sql import tables as t
-from adapters.sql.outbox import OutboxMessage
+from adapters.sql.outbox import OutboxMessage, write_events
+from adapters.transports.base import Limit, RetryLater, Undeliverable
 from bot.bootstrap import Desk
 from bot.clock import FixedClock
-from bot.dispatch import Dispatcher
+from bot.delivery import DeliveryPolicy, Dispatcher, Pace, QuietHours
 from domain import commands as c
+from domain.errors import PermissionDenied
+from domain.events import OrderShipped, StockLow
 from domain.users import Front
 from tests.integration.seed import seed
 
 
 class Recorder:
-    def __init__(self, fail_times: int = 0) -> None:
-        self.sent: list[OutboxMessage] = []
+    """A transport that records what it was given; it can fail, ask to wait, or refuse for good."""
+
+    prefixes = ("channel:",)
+
+    def __init__(self, fail_times: int = 0, pace: Pace | None = None) -> None:
+        self.sent: list[list[OutboxMessage]] = []
         self.fail_times = fail_times
+        self.retry_after: float | None = None
+        self.gone: set[str] = set()
+        self.pace = pace
 
     def accepts(self, audience: str) -> bool:
         return audience.startswith("channel:")
 
-    def send(self, message: OutboxMessage) -> None:
+    def limits(self, message: OutboxMessage) -> Sequence[Limit]:
+        return [Limit(message.audience, self.pace.per_second, self.pace.burst)] if self.pace else []
+
+    def send(self, batch: Sequence[OutboxMessage]) -> None:
+        if batch[0].audience in self.gone:
+            raise Undeliverable("channel_not_found")
+        if self.retry_after is not None:
+            raise RetryLater(self.retry_after, "rate limited")
         if self.fail_times:
             self.fail_times -= 1
             raise ConnectionError("platform down")
-        self.sent.append(message)
+        self.sent.append(list(batch))
+
+    def texts(self, audience: str | None = None) -> list[str]:
+        return [m.subject for b in self.sent for m in b if audience in (None, m.audience)]
 
 
 def statuses(desk: Desk, audience: str = "channel:orders") -> list[tuple[str, int]]:
-    """The rows for one audience (the cancellation also goes to the customer: a row the recorder never takes)."""
     o = t.outbox.c
     with desk.engine.connect() as conn:
         rows = conn.execute(select(o.status, o.attempts).where(o.audience == audience).order_by(o.id)).all()
     return [(r[0], r[1]) for r in rows]
+
+
+def shipped(desk: Desk, numbers: Sequence[int], audience: str = "channel:orders") -> None:
+    """Outbox rows as a committed change writes them (one event each, routed to ``audience``)."""
+    events = [OrderShipped(f"SO-{i:06d}", "CUST-001", "SF", str(i), "liu") for i in numbers]
+    with desk.engine.begin() as conn:
+        write_events(conn, events, lambda e: (audience,), desk.clock.now())
+
+
+def fixed(desk: Desk) -> FixedClock:
+    assert isinstance(desk.clock, FixedClock)
+    return desk.clock
+
+
+def dispatcher(desk: Desk, rec: Recorder, **policy: object) -> Dispatcher:
+    return Dispatcher(desk.engine, desk.clock, {"rec": rec}, replace(DeliveryPolicy(), **policy))  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -52,60 +91,172 @@ def two_events(any_desk: Desk) -> Desk:
 
 def test_delivered_in_order_and_once(two_events: Desk) -> None:
     rec = Recorder()
-    dispatcher = Dispatcher(two_events.engine, two_events.clock, {"rec": rec})
-    assert dispatcher.run_once() == 2
-    assert dispatcher.run_once() == 0
-    assert [m.kind for m in rec.sent] == ["order_created", "order_status_changed"]
-    assert rec.sent[1].payload["reason"] == "duplicate"
+    d = dispatcher(two_events, rec)
+    assert d.run_once() == 2
+    assert d.run_once() == 0
+    assert [b[0].kind for b in rec.sent] == ["order_created", "order_status_changed"]
+    assert rec.sent[1][0].payload["reason"] == "duplicate"
     assert statuses(two_events) == [("sent", 0), ("sent", 0)]
 
 
-def test_failure_is_retried_later_with_backoff(two_events: Desk) -> None:
-    clock = two_events.clock
-    assert isinstance(clock, FixedClock)
+def test_a_failure_holds_its_lane_with_backoff_and_keeps_the_order(any_desk: Desk) -> None:
+    clock = fixed(any_desk)
+    shipped(any_desk, [1, 2, 3])
+    shipped(any_desk, [9], "channel:stock")
     rec = Recorder(fail_times=1)
-    dispatcher = Dispatcher(two_events.engine, clock, {"rec": rec}, base_delay=timedelta(seconds=10))
-    assert dispatcher.run_once() == 1  # the first failed, the second went out
-    assert statuses(two_events) == [("pending", 1), ("sent", 0)]
-    assert dispatcher.run_once() == 0  # not due yet
-    clock.advance(seconds=11)
-    assert dispatcher.run_once() == 1
-    assert [m.kind for m in rec.sent] == ["order_status_changed", "order_created"]
+    d = dispatcher(any_desk, rec, retry_base=10.0, workers=1)
+    assert d.run_once() == 1  # orders failed on its first row and waits; stock went
+    assert statuses(any_desk) == [("pending", 1), ("pending", 0), ("pending", 0)]
+    assert d.run_once() == 0
+    assert d.next_due() == clock.now() + timedelta(seconds=10)
+    clock.advance(seconds=10)
+    assert d.run_once() == 3
+    assert rec.texts("channel:orders") == ["SO-000001", "SO-000002", "SO-000003"]
 
 
-def test_dead_letter_after_max_attempts(two_events: Desk) -> None:
-    clock = two_events.clock
-    assert isinstance(clock, FixedClock)
-    rec = Recorder(fail_times=100)
-    dispatcher = Dispatcher(two_events.engine, clock, {"rec": rec}, max_attempts=3, base_delay=timedelta(seconds=1))
+def test_backoff_doubles_up_to_its_cap(any_desk: Desk) -> None:
+    clock = fixed(any_desk)
+    shipped(any_desk, [1])
+    rec = Recorder(fail_times=5)
+    d = dispatcher(any_desk, rec, retry_base=5.0, retry_max=15.0)
+    waits = []
+    for _ in range(4):
+        d.run_once()
+        due = d.next_due()
+        assert due is not None
+        waits.append((due - clock.now()).total_seconds())
+        clock.at = due
+    assert waits == [5.0, 10.0, 15.0, 15.0]
+
+
+def test_dead_letter_after_max_attempts_then_the_lane_goes_on(any_desk: Desk) -> None:
+    clock = fixed(any_desk)
+    shipped(any_desk, [1, 2])
+    rec = Recorder(fail_times=3)
+    d = dispatcher(any_desk, rec, max_attempts=3, retry_base=1.0)
     for _ in range(5):
-        dispatcher.run_once()
+        d.run_once()
         clock.advance(minutes=1)
-    assert statuses(two_events) == [("dead", 3), ("dead", 3)]
+    assert statuses(any_desk) == [("dead", 3), ("sent", 0)]
+    assert rec.texts() == ["SO-000002"]
 
 
-def test_rows_for_audiences_nobody_serves_stay_pending(two_events: Desk) -> None:
-    class Nobody(Recorder):
-        def accepts(self, audience: str) -> bool:
-            return audience.startswith("telegram:")
+def test_retry_after_is_honoured_and_is_not_a_failed_try(any_desk: Desk) -> None:
+    clock = fixed(any_desk)
+    shipped(any_desk, [1, 2])
+    rec = Recorder()
+    rec.retry_after = 30
+    d = dispatcher(any_desk, rec, max_attempts=1)
+    assert d.run_once() == 0
+    assert statuses(any_desk) == [("pending", 0), ("pending", 0)]  # not dead though max_attempts is 1
+    rec.retry_after = None
+    clock.advance(seconds=29)
+    assert d.run_once() == 0
+    clock.advance(seconds=1)
+    assert d.run_once() == 2
 
-    assert Dispatcher(two_events.engine, two_events.clock, {"x": Nobody()}).run_once() == 0
-    assert statuses(two_events) == [("pending", 0), ("pending", 0)]
-    assert statuses(two_events, "customer:CUST-001") == [("pending", 0)]
+
+def test_undeliverable_is_dead_at_once_and_others_go_on(any_desk: Desk) -> None:
+    shipped(any_desk, [1], "channel:gone")
+    shipped(any_desk, [2])
+    rec = Recorder()
+    rec.gone = {"channel:gone"}
+    assert dispatcher(any_desk, rec).run_once() == 1
+    assert statuses(any_desk, "channel:gone") == [("dead", 1)]
+    assert rec.texts() == ["SO-000002"]
+
+
+def test_pacing_queues_a_burst_instead_of_failing(any_desk: Desk) -> None:
+    clock = fixed(any_desk)
+    shipped(any_desk, range(1, 8))
+    rec = Recorder(pace=Pace(1.0, 3))
+    d = dispatcher(any_desk, rec, digest_kinds=frozenset())
+    assert d.run_once() == 3  # the burst
+    assert d.run_once() == 0
+    assert d.next_due() == clock.now() + timedelta(seconds=1)
+    for _ in range(4):
+        clock.advance(seconds=1)
+        assert d.run_once() == 1  # then one a second
+    assert rec.texts() == [f"SO-{i:06d}" for i in range(1, 8)]
+
+
+def test_a_burst_of_one_kind_becomes_one_digest(any_desk: Desk) -> None:
+    lows = [StockLow(f"SKU-{i:02d}", Decimal(1), Decimal(10), Decimal(20), "MAIN") for i in range(40)]
+    with any_desk.engine.begin() as conn:
+        write_events(conn, lows, lambda e: ("channel:stock",), any_desk.clock.now())
+    shipped(any_desk, [1], "channel:stock")
+    rec = Recorder()
+    assert dispatcher(any_desk, rec).run_once() == 41
+    assert [len(b) for b in rec.sent] == [40, 1]  # the digest, then the next kind on its own
+    assert [m.subject for m in rec.sent[0]] == [f"SKU-{i:02d}" for i in range(40)]
+
+
+def test_quiet_hours_hold_what_is_not_urgent_until_morning(any_desk: Desk) -> None:
+    clock = fixed(any_desk)
+    zone = ZoneInfo("Asia/Shanghai")
+    clock.at = clock.at.replace(hour=15)  # 23:00 in Shanghai
+    shipped(any_desk, [1])
+    with any_desk.engine.begin() as conn:
+        from domain.alert_events import ApprovalEscalated
+
+        urgent = ApprovalEscalated("CR-1", "SO-000001", "CUST-001", ("finance",), 30, "sales_manager")
+        write_events(conn, [urgent], lambda e: ("channel:orders",), clock.now())
+    rec = Recorder()
+    quiet = QuietHours(time(22, 0), time(7, 0), zone)
+    d = dispatcher(any_desk, rec, quiet=quiet)
+    assert d.run_once() == 1
+    assert [b[0].kind for b in rec.sent] == ["alert_approval_escalated"]
+    morning = clock.now().astimezone(zone).replace(hour=7, minute=0) + timedelta(days=1)
+    assert d.next_due() == morning
+    clock.at = morning
+    assert d.run_once() == 1
+    assert [b[0].kind for b in rec.sent] == ["alert_approval_escalated", "order_shipped"]
 
 
 def test_rows_nobody_here_serves_never_block_the_rest(two_events: Desk) -> None:
     """A Slack-only process: thousands of rows for customers on Telegram must not hide the team's rows."""
-    from adapters.sql.outbox import write_events
-    from domain.events import OrderShipped
+    shipped(two_events, range(5000), "customer:CUST-001")
+    shipped(two_events, [1])
+    rec = Recorder()
+    assert dispatcher(two_events, rec).run_once() == 3
+    assert {b[0].audience for b in rec.sent} == {"channel:orders"}
+    assert statuses(two_events, "customer:CUST-001")[-1] == ("pending", 0)
 
-    class TeamOnly(Recorder):
-        prefixes = ("channel:",)
 
-    with two_events.engine.begin() as conn:
-        shipped = [OrderShipped(f"SO-2026-{i:06d}", "CUST-001", "SF", str(i), "liu") for i in range(5000)]
-        write_events(conn, shipped, lambda e: ("customer:CUST-001",), two_events.clock.now())
-        write_events(conn, shipped[:1], lambda e: ("channel:orders",), two_events.clock.now())
-    rec = TeamOnly()
-    assert Dispatcher(two_events.engine, two_events.clock, {"team": rec}).run_once() == 3
-    assert [m.audience for m in rec.sent] == ["channel:orders"] * 3
+def test_admin_lists_dead_letters_and_sends_them_again(two_events: Desk) -> None:
+    clock = fixed(two_events)
+    rec = Recorder(fail_times=2)
+    d = dispatcher(two_events, rec, max_attempts=1)
+    d.run_once()
+    admin = two_events.context(Front.shell, "admin")
+    view = two_events.bus.handle(c.ListDeadLetters(), admin)
+    assert [r.kind for r in view.rows] == ["order_status_changed", "order_created"]  # newest first
+    assert view.backlog.dead == 2
+    assert "platform down" in view.rows[0].last_error
+    with pytest.raises(PermissionDenied):
+        two_events.bus.handle(c.RetryDeadLetters(), two_events.context(Front.shell, "lily"))
+    done = two_events.bus.handle(c.RetryDeadLetters((view.rows[1].id,)), admin)
+    assert done.params["count"] == 1
+    clock.advance(minutes=1)
+    assert d.run_once() == 1
+    assert rec.texts() == ["SO-2026-000001"]
+    assert two_events.bus.handle(c.RetryDeadLetters(), admin).params["count"] == 1
+    assert d.run_once() == 1
+    with two_events.uow(readonly=True) as uow:
+        assert [e.action for e in uow.history.audit_of("outbox")] == ["outbox_retry", "outbox_retry"]
+
+
+def test_a_lane_leased_by_a_dead_dispatcher_is_taken_over_after_its_lease(any_desk: Desk) -> None:
+    from adapters.sql import lanes
+
+    clock = fixed(any_desk)
+    shipped(any_desk, [1])
+    with any_desk.engine.begin() as conn:  # a dispatcher took the lane, then its process died
+        assert lanes.claim_lanes(conn, clock.now(), "dead-one", timedelta(seconds=60), ("channel:",), bool) == [
+            "channel:orders"
+        ]
+    rec = Recorder()
+    d = dispatcher(any_desk, rec, lease=60.0)
+    assert d.run_once() == 0
+    clock.advance(seconds=60)
+    assert d.run_once() == 1

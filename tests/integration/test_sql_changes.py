@@ -110,7 +110,7 @@ def test_reassigned_json_and_closing_are_kept(stored: Desk) -> None:
         cr = uow.changes.get("CR-2026-0001", lock=True)
         assert cr is not None
         new_change = RequestedChange(ChangeKind.quantity, 1, "NUT-M8", Decimal(900), Decimal(700)).to_dict()
-        cr.reassess([new_change], {"risk": "high"}, {"finance": [["amount_down", {}]]}, 4)
+        cr.reassess([new_change], {"risk": "high"}, {"finance": [["amount_down", {}]]}, 4, now)
         assert cr.add_required({"production": [["started", {}]]}) == [Role.production]
         cr.approve([(Role.finance, "")], "chen", now, 4)
         uow.commit()

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
 from adapters.sql import tables as t
+from bot.clock import FixedClock
 from bot.slack_runtime import SlackSecrets, build_slack, socket_mode
 from domain import commands as c
 from domain.commands import LineInput
@@ -239,14 +240,22 @@ def test_the_home_tab_shows_my_pending_approvals(world: World) -> None:
 
 def test_a_rate_limited_post_waits_what_slack_asked_and_is_sent_once(world: World) -> None:
     number = an_order(world, 10)
+    world.deliver()
     world.fake.fail("chat.postMessage", status=429, retry_after=7)
     world.bus("lily", c.ConfirmOrder(number))
     world.deliver()
     with world.desk.engine.connect() as conn:
-        o = t.outbox.c
-        row = conn.execute(select(o.status, o.attempts, o.available_at).where(o.status != "sent")).first()
-    assert row is not None and row.attempts == 1
-    assert (row.available_at - world.desk.clock.now()).total_seconds() == pytest.approx(7)
+        o, lane = t.outbox.c, t.outbox_lanes.c
+        row = conn.execute(select(o.status, o.attempts, o.last_error).where(o.status != "sent")).first()
+        held = conn.execute(select(lane.not_before).where(lane.audience == "channel:orders")).scalar_one()
+    assert row is not None and row.attempts == 0 and "rate limited" in row.last_error  # a 429 is not a failure
+    assert (held - world.desk.clock.now()).total_seconds() == pytest.approx(7)  # the channel waits what Slack said
+    clock = world.desk.clock
+    assert isinstance(clock, FixedClock)
+    clock.advance(seconds=7)
+    assert world.deliver() == 1
+    confirmed = [p for p in world.fake.calls_to("chat.postMessage") if number in p.params["text"]]
+    assert len([p for p in confirmed if "✅" in p.params["text"]]) == 2  # the 429, then the one that went
 
 
 def test_socket_mode_dials_out_with_the_app_token(world: World) -> None:

@@ -15,7 +15,7 @@ from bot.bootstrap import Desk
 from bot.clock import FixedClock
 from bot.slack_runtime import SlackRuntime, SlackSecrets, build_slack, http_server
 from domain.users import Front
-from tests.conftest import T0, make_desk, sqlite_url
+from tests.conftest import T0, UNPACED, make_desk, sqlite_url
 from tests.integration.seed import seed
 from tests.slack import signing
 from tests.slack.fake_api import FakeSlack
@@ -75,7 +75,7 @@ def text_value(value: str) -> dict[str, Any]:
 @contextmanager
 def slack_world(tmp_path: Path, fake: FakeSlack, opening_stock: int = 100_000) -> Iterator[World]:
     desk = make_desk(sqlite_url(tmp_path), FixedClock(T0))
-    desk.settings = replace(desk.settings, slack_channels=CHANNELS, admins=("admin", "slack:U0ADMIN"))
+    desk.settings = replace(desk.settings, slack_channels=CHANNELS, admins=("admin", "slack:U0ADMIN"), delivery=UNPACED)
     seed(desk, opening_stock=opening_stock)
     desk.ensure_admins()
     with desk.uow() as uow:

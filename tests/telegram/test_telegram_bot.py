@@ -18,13 +18,13 @@ import pytest
 from bot.bootstrap import Desk
 from bot.chat import Chat
 from bot.clock import FixedClock
-from bot.dispatch import Dispatcher
+from bot.delivery import Dispatcher
 from bot.slack_runtime import http_server
 from bot.telegram_runtime import TelegramRuntime, TelegramSecrets
 from domain import commands as c
 from domain.commands import LineInput
 from domain.users import Front
-from tests.conftest import T0, make_desk, sqlite_url
+from tests.conftest import T0, UNPACED, make_desk, sqlite_url
 from tests.integration.seed import seed
 from tests.slack import signing
 from tests.telegram import updates
@@ -72,7 +72,7 @@ def orders(world: World) -> dict[str, str]:
 
 @pytest.fixture
 def world(tmp_path: Path, fake_bot_api: FakeBotApi) -> Iterator[World]:
-    desk = make_desk(sqlite_url(tmp_path), FixedClock(T0))
+    desk = make_desk(sqlite_url(tmp_path), FixedClock(T0), delivery=UNPACED)
     seed(desk)
     runtime = TelegramRuntime(desk, TelegramSecrets(TOKEN, "whsec-test", fake_bot_api.base_url))
     dispatcher = Dispatcher(desk.engine, desk.clock, {"telegram": runtime.transport})
@@ -175,7 +175,7 @@ def test_staff_mapped_to_a_user_speak_the_whole_language(world: World) -> None:
 
 
 def test_the_webhook_refuses_a_wrong_or_missing_secret(tmp_path: Path, fake_bot_api: FakeBotApi) -> None:
-    desk = make_desk(sqlite_url(tmp_path), FixedClock(T0))
+    desk = make_desk(sqlite_url(tmp_path), FixedClock(T0), delivery=UNPACED)
     seed(desk)
     runtime = TelegramRuntime(desk, TelegramSecrets(TOKEN, "whsec-test", fake_bot_api.base_url))
     server = http_server(None, "127.0.0.1", 0, telegram=runtime)
