@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 import threading
 from collections.abc import Sequence
@@ -245,7 +246,19 @@ COMMANDS = {
 }
 
 
+def _stop_on_sigterm() -> None:
+    """`kill` (a service manager stopping the bot) ends it like Ctrl-C: the scheduler lead and the lanes
+    this process holds are handed back at once instead of running out."""
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _stop_on_sigterm()
     logging.basicConfig(
         level=os.environ.get("ORDERBOT_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s"
     )

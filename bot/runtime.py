@@ -52,7 +52,8 @@ def build_runtime(desk: Desk, slack: Any, telegram: Any, *, scheduler: bool = Tr
     for rt in (slack_rt, tg_rt):
         if rt is not None:
             rt.front.wake = loop.wake
-    sched = Scheduler(desk, on_change=loop.wake) if scheduler and desk.settings.scheduler.enabled else None
+    enabled = scheduler and desk.settings.scheduler.enabled
+    sched = Scheduler(desk, on_change=loop.wake, holder=loop.dispatcher.name) if enabled else None
     unmapped = _unmapped_channels(desk) if slack_rt is not None else []
     if unmapped:
         log.warning("routes name channels not mapped in [slack] channels, delivered nowhere: %s", ", ".join(unmapped))

@@ -33,11 +33,15 @@ log = logging.getLogger(__name__)
 
 class Scheduler:
     def __init__(self, desk: Desk, settings: SchedulerSettings | None = None, *, leader: Leader | None = None,
-                 on_change: Callable[[], None] | None = None) -> None:  # fmt: skip
+                 on_change: Callable[[], None] | None = None, holder: str | None = None) -> None:  # fmt: skip
         self.desk = desk
         self.settings = settings or desk.settings.scheduler
         self.leader = leader or leader_for(
-            desk.engine, desk.clock, SCHEDULER_LEASE, dispatcher_name(), timedelta(seconds=self.settings.lease)
+            desk.engine,
+            desk.clock,
+            SCHEDULER_LEASE,
+            holder or dispatcher_name(),
+            timedelta(seconds=self.settings.lease),
         )
         self.on_change = on_change
         self.leading = False

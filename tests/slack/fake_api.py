@@ -23,7 +23,9 @@ Nothing here reaches the internet; nothing reads a real token.
 from __future__ import annotations
 
 import json
+import math
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -93,6 +95,25 @@ class _Failure:
     remaining: int
 
 
+class _RateLimit:
+    """Per channel: a post is accepted when the channel's bucket has a token (``burst`` at most, refilled at
+    ``per_second``); ``take`` answers 0 when accepted, else the seconds until one would be."""
+
+    def __init__(self, per_second: float, burst: int, clock: Callable[[], float]) -> None:
+        self.per_second, self.burst, self.clock = per_second, burst, clock
+        self._tokens: dict[str, tuple[float, float]] = {}  # channel -> (tokens, at)
+
+    def take(self, channel: str) -> float:
+        now = self.clock()
+        tokens, at = self._tokens.get(channel, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - at) * self.per_second)
+        if tokens >= 1.0:
+            self._tokens[channel] = (tokens - 1.0, now)
+            return 0.0
+        self._tokens[channel] = (tokens, now)
+        return (1.0 - tokens) / self.per_second
+
+
 @dataclass(frozen=True)
 class _Reply:
     status: int
@@ -115,6 +136,13 @@ class FakeSlack:
         self._thread: threading.Thread | None = None
         self.socket_url: str | None = None
         """What ``apps.connections.open`` answers as ``url``; while ``None`` it answers ``invalid_auth``."""
+        self._limit: _RateLimit | None = None
+        self._down: int | None = None
+        self._stalled: threading.Event | None = None
+        self.posted: list[tuple[str, str]] = []
+        """(channel, text) of every ``chat.postMessage`` answered ok, in the order they were accepted."""
+        self.rate_limited = 0
+        """How many calls were answered 429 by ``rate_limit`` (armed ``fail`` 429s are not counted)."""
 
     # -- lifecycle -------------------------------------------------------------------------------------------
 
@@ -233,6 +261,33 @@ class FakeSlack:
         with self._cond:
             self._responders[method] = chosen
 
+    def rate_limit(self, per_second: float = 1.0, burst: int = 3, clock: Callable[[], float] = time.monotonic) -> None:
+        """Enforce Slack's posting limit: ``per_second`` ``chat.postMessage`` per channel with bursts of ``burst``;
+        a post beyond it is answered HTTP 429 with ``Retry-After`` (whole seconds, as Slack sends). ``clock``
+        (seconds) lets a test drive the limit with its own clock."""
+        with self._cond:
+            self._limit = _RateLimit(per_second, burst, clock)
+
+    def outage(self, status: int | None = 500) -> None:
+        """While set, every ``chat.postMessage`` answers ``status`` (``None`` ends the outage)."""
+        with self._cond:
+            self._down = status
+
+    def stall(self) -> None:
+        """Every ``chat.postMessage`` from now on is recorded, then hangs until ``release()``."""
+        with self._cond:
+            self._stalled = threading.Event()
+
+    def release(self) -> None:
+        with self._cond:
+            stalled, self._stalled = self._stalled, None
+        if stalled is not None:
+            stalled.set()
+
+    def posted_to(self, channel: str) -> list[str]:
+        with self._cond:
+            return [text for ch, text in self.posted if ch == channel]
+
     # -- inspection ------------------------------------------------------------------------------------------
 
     @property
@@ -281,13 +336,35 @@ class FakeSlack:
         with self._cond:
             self._calls.append(call)
             self._cond.notify_all()
+            stalled = self._stalled if call.method == "chat.postMessage" else None
+        if stalled is not None:
+            stalled.wait(60)
+        with self._cond:
+            if call.method == "chat.postMessage":
+                early = self._post_limits(call)
+                if early is not None:
+                    return early
             failure = self._take_failure(call.method)
             if failure is not None:
                 headers = {} if failure.retry_after is None else {"Retry-After": str(failure.retry_after)}
                 return _Reply(failure.status, headers, {"ok": False, "error": failure.error})
             responder = self._responders.get(call.method)
             body = responder(call) if responder is not None else self._builtin(call)
+            if call.method == "chat.postMessage" and body.get("ok"):
+                self.posted.append((str(call.params.get("channel", "")), str(call.params.get("text", ""))))
             return _Reply(200, {}, body)
+
+    def _post_limits(self, call: Call) -> _Reply | None:
+        """An outage, or Slack's per-channel rate limit (caller holds the lock)."""
+        if self._down is not None:
+            return _Reply(self._down, {}, {"ok": False, "error": "internal_error"})
+        if self._limit is None:
+            return None
+        wait = self._limit.take(str(call.params.get("channel", "")))
+        if wait <= 0:
+            return None
+        self.rate_limited += 1
+        return _Reply(429, {"Retry-After": str(math.ceil(wait))}, {"ok": False, "error": "ratelimited"})
 
     def _take_failure(self, method: str) -> _Failure | None:
         queue = self._failures.get(method)
