@@ -14,6 +14,7 @@ moves each stock item's ``moves`` into ``ledger`` (numbered, oldest first). ``st
 missing rows with zeros; waiting/holding/short follow the SQL adapter's statuses. ``opening`` seeds a
 counted stock. ``changes`` keeps change requests (their decisions get ids on add and on commit) and
 approvers' delegations. ``contacts`` keeps invitations (code hashes unique) and customers' contacts.
+``watch``, ``alerts`` and ``delivery`` (the scheduler's ports) live in ``tests.fakes_watch``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
+from domain.alerts import Alert
 from domain.changes import ChangeRequest, CRStatus, Delegation
 from domain.checks import OrderPolicy
 from domain.contacts import Contact, Invitation
@@ -34,10 +36,11 @@ from domain.history import AuditEntry, OrderVersion
 from domain.lifecycle import OPEN, Status
 from domain.orders import Order
 from domain.parties import Customer, Product
-from domain.ports import Context, Holder, OrderFilter
+from domain.ports import Context, DeadLetter, Holder, OrderFilter
 from domain.stock import MAIN, MoveKind, StockItem, StockMove, Who
 from domain.supply import POStatus, PurchaseOrder, WorkOrder, WOStatus
 from domain.users import Front, Role, User
+from tests.fakes_watch import FakeAlerts, FakeDelivery, FakeWatch
 
 TODAY = date(2026, 11, 22)
 NOT_YET_SHIPPED = frozenset(
@@ -69,6 +72,8 @@ class State:
     delegations: list[Delegation] = field(default_factory=list)
     invitations: list[Invitation] = field(default_factory=list)
     contacts: list[Contact] = field(default_factory=list)
+    alerts: dict[str, Alert] = field(default_factory=dict)
+    dead: list[DeadLetter] = field(default_factory=list)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -555,6 +560,7 @@ class FakeUnitOfWork:
         self.users, self.history = repos.users, repos.history
         self.stock, self.supply, self.changes = repos.stock, repos.supply, repos.changes
         self.contacts = repos.contacts
+        self.watch, self.alerts, self.delivery = repos.watch, repos.alerts, repos.delivery
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self._work = None  # anything not committed is gone
@@ -610,6 +616,9 @@ class FakeUnitOfWork:
             supply=FakeSupply(state, seen),
             changes=FakeChanges(state, seen),
             contacts=FakeContacts(state),
+            watch=FakeWatch(state),
+            alerts=FakeAlerts(state),
+            delivery=FakeDelivery(state),
         )
 
 
