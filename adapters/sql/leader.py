@@ -11,11 +11,12 @@ import logging
 from datetime import timedelta
 from typing import Protocol
 
-from sqlalchemy import Connection, Engine, case, or_, text, update
+from sqlalchemy import Connection, Engine, case, literal, or_, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapters.sql.tables import leases
+from adapters.sql.types import UTCDateTime
 from domain.ports import Clock
 
 log = logging.getLogger(__name__)
@@ -38,13 +39,17 @@ def _record(conn: Connection, name: str, holder: str, clock: Clock, ttl: timedel
     take = (
         update(leases)
         .where(c.name == name, or_(c.holder == holder, c.expires_at <= now))
-        .values(holder=holder, expires_at=now + ttl, since=case((c.holder == holder, c.since), else_=now))
+        .values(
+            holder=holder,
+            expires_at=now + ttl,
+            since=case((c.holder == holder, c.since), else_=literal(now, UTCDateTime())),
+        )
     )
     if conn.execute(take).rowcount:
         return True
     dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     first = dialect_insert(leases).values(name=name, holder=holder, since=now, expires_at=now + ttl)
-    return bool(conn.execute(first.on_conflict_do_nothing(index_elements=["name"])).rowcount)
+    return conn.execute(first.on_conflict_do_nothing(index_elements=["name"]).returning(c.name)).first() is not None
 
 
 class LeaseLeader:

@@ -161,6 +161,9 @@ def scan_stock(uow: UnitOfWork, ctx: Context) -> Outcome:
         waiting = uow.stock.waiting_qtys(ids)
         for pid, item in items.items():
             item.check_safety(ctx.stock.reorder_factor, waiting.get(pid, ZERO))
+            for event in item.events:  # before the digest below, in the order they happened
+                uow.publish(event)
+            item.events.clear()
     at = ctx.alerts.stock_digest_at
     local = _local(ctx)
     if at is not None and local.time() >= at and uow.alerts.mark_once(f"stock_digest:{ctx.today}", "digest", ctx.now):
