@@ -73,9 +73,11 @@ def text_value(value: str) -> dict[str, Any]:
 
 
 @contextmanager
-def slack_world(tmp_path: Path, fake: FakeSlack, opening_stock: int = 100_000) -> Iterator[World]:
+def slack_world(tmp_path: Path, fake: FakeSlack, opening_stock: int = 100_000, **settings: Any) -> Iterator[World]:
+    """``settings``: replaced in the desk's settings before the front end is built (channels, alerts, ...)."""
     desk = make_desk(sqlite_url(tmp_path), FixedClock(T0))
-    desk.settings = replace(desk.settings, slack_channels=CHANNELS, admins=("admin", "slack:U0ADMIN"), delivery=UNPACED)
+    base = {"slack_channels": CHANNELS, "admins": ("admin", "slack:U0ADMIN"), "delivery": UNPACED}
+    desk.settings = replace(desk.settings, **{**base, **settings})
     seed(desk, opening_stock=opening_stock)
     desk.ensure_admins()
     with desk.uow() as uow:
