@@ -51,12 +51,17 @@ def alerts_view(t: Translator, view: AlertsView) -> Message:
     who = t("alerts_leader", holder=leader.holder, since=t.when(leader.since)) if leader else t("alerts_no_leader")
     if not view.alerts:
         return Message(title=t("alerts_none"), lines=[who])
-    rows = [
-        [t(f"alert_{a.kind}"), a.subject, str(a.detail.get("stage") or a.detail.get("role") or ""), t.when(a.raised_at)]
-        for a in view.alerts
-    ]
+    rows = [[t(f"alert_{a.kind}"), a.subject, _about(t, a.detail), t.when(a.raised_at)] for a in view.alerts]
     headers = [t("lbl_alert"), t("lbl_subject"), "", t("lbl_since")]
     return Message(title=t("alerts_title", total=view.total), tables=[Table(headers, rows)], lines=[who])
+
+
+def _about(t: Translator, detail: dict[str, Any]) -> str:
+    if detail.get("stage"):
+        return t.status(str(detail["stage"]))
+    if detail.get("role"):
+        return t.name("role_", str(detail["role"]))
+    return ""
 
 
 def dead_letters(t: Translator, view: DeadLettersView) -> Message:
