@@ -51,7 +51,7 @@ class QuietHours:
 
 @dataclass(frozen=True)
 class DeliveryPolicy:
-    max_attempts: int = 10  # failed tries before a row is dead-lettered (`admin outbox`)
+    max_attempts: int = 12  # failed tries before a row is dead-lettered (`admin outbox`): about an hour
     retry_base: float = 5.0  # seconds before the first retry; doubled each try ...
     retry_max: float = 600.0  # ... up to this
     lease: float = 60.0  # seconds a dispatcher holds a lane before another may take it over
