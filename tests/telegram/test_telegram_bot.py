@@ -8,21 +8,25 @@ import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from adapters.sql import tables as t
+from adapters.sql.outbox import write_events
 from bot.bootstrap import Desk
 from bot.chat import Chat
 from bot.clock import FixedClock
-from bot.delivery import Dispatcher
+from bot.delivery import DeliveryPolicy, Dispatcher
 from bot.slack_runtime import http_server
 from bot.telegram_runtime import TelegramRuntime, TelegramSecrets
 from domain import commands as c
 from domain.commands import LineInput
+from domain.events import OrderShipped
 from domain.users import Front
 from tests.conftest import T0, UNPACED, make_desk, sqlite_url
 from tests.integration.seed import seed
@@ -205,3 +209,31 @@ def test_invite_gives_the_salesperson_a_deep_link_that_binds(world: World) -> No
     code = link.split("start=")[1]
     assert len(code) <= 64 and code.replace("-", "").replace("_", "").isalnum()
     assert "CUST-001" in world.say(ACME_CHAT, f"/start {code}")
+
+
+def test_pushes_to_a_chat_are_paced_and_retry_after_is_waited_out(world: World) -> None:
+    """Telegram's ~1 message a second per chat: a burst of pushes queues; a 429's retry_after holds the lane
+    exactly that long, and is not a failed try."""
+    assert "CUST-001" in world.say(ACME_CHAT, f"/start {invite(world)}")
+    clock = world.desk.clock
+    assert isinstance(clock, FixedClock)
+    transport = world.runtime.transport
+    transport.policy = DeliveryPolicy()  # the real limits (the world's desk is unpaced)
+    dispatcher = Dispatcher(world.desk.engine, clock, {"telegram": transport}, DeliveryPolicy(workers=1))
+    shipped = [OrderShipped(f"SO-2026-{i:06d}", "CUST-001", "SF", f"T{i}", "liu") for i in range(6)]
+    with world.desk.engine.begin() as conn:
+        write_events(conn, shipped, lambda e: ("customer:CUST-001",), clock.now())
+    before = len(world.fake.sent_texts(ACME_CHAT))
+    assert dispatcher.run_once() == 3  # the burst
+    assert dispatcher.next_due() == clock.now() + timedelta(seconds=1)
+    world.fake.fail("sendMessage", error_code=429, retry_after=5)
+    clock.advance(seconds=1)
+    assert dispatcher.run_once() == 0
+    assert dispatcher.next_due() == clock.now() + timedelta(seconds=5)
+    clock.advance(seconds=5)
+    assert dispatcher.run_once() == 3  # the chat's burst refilled while it waited
+    told = world.fake.sent_texts(ACME_CHAT)[before:]
+    assert [next(f"T{i}" for i in range(6) if f"T{i}" in text) for text in told] == [f"T{i}" for i in range(6)]
+    with world.desk.engine.connect() as conn:
+        attempts = conn.execute(select(t.outbox.c.attempts).where(t.outbox.c.audience == "customer:CUST-001"))
+        assert set(attempts.scalars()) == {0}
