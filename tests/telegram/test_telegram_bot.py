@@ -22,6 +22,7 @@ from bot.bootstrap import Desk
 from bot.chat import Chat
 from bot.clock import FixedClock
 from bot.delivery import DeliveryPolicy, Dispatcher
+from bot.delivery.pacing import MARGIN
 from bot.slack_runtime import http_server
 from bot.telegram_runtime import TelegramRuntime, TelegramSecrets
 from domain import commands as c
@@ -225,9 +226,9 @@ def test_pushes_to_a_chat_are_paced_and_retry_after_is_waited_out(world: World) 
         write_events(conn, shipped, lambda e: ("customer:CUST-001",), clock.now())
     before = len(world.fake.sent_texts(ACME_CHAT))
     assert dispatcher.run_once() == 3  # the burst
-    assert dispatcher.next_due() == clock.now() + timedelta(seconds=1)
+    assert dispatcher.next_due() == clock.now() + timedelta(seconds=1 + MARGIN)
     world.fake.fail("sendMessage", error_code=429, retry_after=5)
-    clock.advance(seconds=1)
+    clock.advance(seconds=1 + MARGIN)
     assert dispatcher.run_once() == 0
     assert dispatcher.next_due() == clock.now() + timedelta(seconds=5)
     clock.advance(seconds=5)
