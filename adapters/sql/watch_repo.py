@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, not_, or_, select, update
+from sqlalchemy import Select, and_, func, not_, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -19,6 +19,10 @@ from domain.ports import Backlog, DayCounts, DeadLetter, Lease, OrderBrief
 from domain.stock import MAIN
 
 o, cu = t.orders.c, t.customers.c
+# Literal on purpose: SQLite uses the partial index ix_alerts_active_kind only when a query repeats its
+# predicate word for word (`active IS 1` scans the table), and PostgreSQL does not derive `active` from
+# `active IS true`. Without the index every scan read the whole alert history (80 ms at 1 M orders).
+ACTIVE = text("active")
 
 
 def _briefs() -> Select[Any]:
@@ -100,7 +104,7 @@ class SqlAlerts:
 
     def active(self, kind: str) -> dict[str, Alert]:
         a = t.alerts.c
-        rows = self.session.execute(select(t.alerts).where(a.kind == kind, a.active.is_(True))).all()
+        rows = self.session.execute(select(t.alerts).where(a.kind == kind, ACTIVE)).all()
         return {r.key: self._alert(r) for r in rows}
 
     def raise_alert(self, key: str, kind: str, subject: str, level: int, now: datetime, detail: dict[str, Any]) -> bool:
@@ -140,11 +144,11 @@ class SqlAlerts:
 
     def all_active(self, limit: int = 50) -> Sequence[Alert]:
         a = t.alerts.c
-        stmt = select(t.alerts).where(a.active.is_(True)).order_by(a.raised_at, a.id).limit(limit)
+        stmt = select(t.alerts).where(ACTIVE).order_by(a.raised_at, a.id).limit(limit)
         return [self._alert(r) for r in self.session.execute(stmt).all()]
 
     def count_active(self) -> int:
-        return int(self.session.execute(select(func.count()).where(t.alerts.c.active.is_(True))).scalar_one())
+        return int(self.session.execute(select(func.count()).select_from(t.alerts).where(ACTIVE)).scalar_one())
 
     def lease(self, name: str) -> Lease | None:
         row = self.session.execute(select(t.leases).where(t.leases.c.name == name)).first()

@@ -9,11 +9,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from adapters.sql import tables as t
 from adapters.sql.engine import make_engine
 from adapters.sql.leader import AdvisoryLeader, LeaseLeader
+from adapters.sql.watch_repo import SqlAlerts
 from bot.bootstrap import Desk, bootstrap
 from bot.clock import FixedClock
 from bot.config import Settings
@@ -208,3 +209,26 @@ def test_apscheduler_runs_the_jobs_of_the_leading_process(desk: Desk) -> None:
     finally:
         sched.stop()
     assert "alert_overdue" in outbox_kinds(desk)
+
+
+def test_the_scans_read_active_alerts_from_their_partial_index(any_desk: Desk) -> None:
+    """Years of cleared alerts must not slow the scans: the query for the active ones must be one the partial
+    index ix_alerts_active_kind can answer (`active IS true` cannot; PostgreSQL is told to prefer an index, so
+    a tiny test table still shows whether it could use it)."""
+    statements: list[tuple[str, object]] = []
+
+    def keep(_conn: object, _cursor: object, statement: str, parameters: object, *_: object) -> None:
+        statements.append((statement, parameters))
+
+    with any_desk.uow() as uow:
+        conn = uow.session.connection()
+        event.listen(conn, "before_cursor_execute", keep)
+        SqlAlerts(uow.session).active("overdue")
+        event.remove(conn, "before_cursor_execute", keep)
+        ((query, params),) = statements
+        if conn.dialect.name == "sqlite":
+            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + query, params).all()  # type: ignore[arg-type]
+        else:
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            plan = conn.exec_driver_sql("EXPLAIN " + query, params).all()  # type: ignore[arg-type]
+    assert "ix_alerts_active_kind" in " ".join(str(row) for row in plan)
