@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from adapters.slack import blocks
+from adapters.sql.fanout import FanOut
 from adapters.sql.outbox import OutboxMessage
 from adapters.sql.slack_store import SlackStore
 from adapters.transports.base import Limit, RetryLater, Undeliverable
@@ -50,6 +51,7 @@ class SlackTransport:
         self.client, self.desk, self.store, self.clock = client, desk, store, clock
         self.channels = dict(channels)
         self.translator, self.render, self.pace = translator, render, pace or Pace(1.0, 3)
+        self.fanout = FanOut(store.engine)
 
     # -- which rows are ours, and where they go ----------------------------------------------------
     def accepts(self, audience: str) -> bool:
@@ -92,8 +94,12 @@ class SlackTransport:
             elif kind == "channel" and name == APPROVALS and message.kind in CR_KINDS:
                 self._update_approval(message)
             else:
-                for target, language in self._targets(message.audience):
-                    self.client.chat_postMessage(channel=target, text=self.render(batch, self.translator(language)))
+
+                def post(to: tuple[str, str | None]) -> None:
+                    self.client.chat_postMessage(channel=to[0], text=self.render(batch, self.translator(to[1])))
+
+                # a role's members: one who got it before a failure is not sent it again on the retry
+                self.fanout.each(message.id, self._targets(message.audience), lambda to: to[0], post)
         except SlackApiError as err:
             status = err.response.status_code
             if status == 429:

@@ -4,7 +4,7 @@ condition, cleared when resolved), and leases (which process runs the scheduler)
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Table, Text, text
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, String, Table, Text, text
 
 from adapters.sql.meta import metadata
 from adapters.sql.types import UTCDateTime
@@ -19,6 +19,15 @@ outbox_lanes = Table(
     Column("leased_until", UTCDateTime(), nullable=True),
     Column("leased_by", String(64), nullable=False, default=""),
     Column("last_error", Text, nullable=False, default=""),
+)
+
+# The targets a notification already reached when it goes to several (a role's DMs, a customer's contacts):
+# a send retried after failing half-way skips them, so nobody gets it twice.
+outbox_targets = Table(
+    "outbox_targets",
+    metadata,
+    Column("outbox_id", ForeignKey("outbox.id", ondelete="CASCADE"), primary_key=True),
+    Column("target", String(64), primary_key=True),
 )
 
 # An alert's state: raised once while its condition holds (`active`), escalated to a higher `level`

@@ -20,7 +20,7 @@ from sqlalchemy import (
 
 # the chat front ends' tables live in chat_tables; imported here so every table is in the metadata
 from adapters.sql.chat_tables import contacts, invitations, slack_messages, slack_seen
-from adapters.sql.delivery_tables import alerts, leases, outbox_lanes
+from adapters.sql.delivery_tables import alerts, leases, outbox_lanes, outbox_targets
 from adapters.sql.meta import metadata, stored_enum
 from adapters.sql.types import Money, Quantity, RoleSet, UTCDateTime
 from domain.changes import CRStatus
@@ -346,6 +346,7 @@ __all__ = [
     "leases",
     "metadata",
     "outbox_lanes",
+    "outbox_targets",
     "slack_messages",
     "slack_seen",
 ]

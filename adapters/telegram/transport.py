@@ -13,6 +13,7 @@ from typing import Any
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
+from adapters.sql.fanout import FanOut
 from adapters.sql.outbox import OutboxMessage
 from adapters.transports.base import Limit, RetryLater
 from bot.delivery.policy import DeliveryPolicy
@@ -37,6 +38,7 @@ class TelegramTransport:
         self.bot, self.loop, self.desk = bot, loop, desk
         self.translator, self.render, self.timeout = translator, render, timeout
         self.policy = policy or DeliveryPolicy()
+        self.fanout = FanOut(desk.engine)
 
     def accepts(self, audience: str) -> bool:
         return audience.startswith("customer:")
@@ -69,7 +71,8 @@ class TelegramTransport:
         wanted = [m for m in batch if self.wanted(m)]
         if not wanted:
             return  # internal moves (ready, closed, …) are not the customer's business
-        for contact in self._chats(wanted[0]):
+
+        def push(contact: Any) -> None:
             text = self.render(wanted, self.translator(contact.language))
             future: Future[Any] = asyncio.run_coroutine_threadsafe(
                 self.bot.send_message(int(contact.chat_id), text), self.loop
@@ -82,3 +85,6 @@ class TelegramTransport:
             except (Forbidden, BadRequest) as gone:
                 # this chat blocked the bot or is gone: the customer's other contacts are still told
                 log.warning("telegram push to chat %s of %s skipped: %s", contact.chat_id, wanted[0].audience, gone)
+
+        # contacts already told before a failure are not told twice when the push is tried again
+        self.fanout.each(wanted[0].id, self._chats(wanted[0]), lambda k: str(k.chat_id), push)

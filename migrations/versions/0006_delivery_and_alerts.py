@@ -29,6 +29,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("audience", name=op.f("pk_outbox_lanes")),
     )
     op.create_table(
+        "outbox_targets",
+        sa.Column("outbox_id", sa.Integer(), nullable=False),
+        sa.Column("target", sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["outbox_id"], ["outbox.id"], name=op.f("fk_outbox_targets_outbox_id_outbox"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("outbox_id", "target", name=op.f("pk_outbox_targets")),
+    )
+    op.create_table(
         "alerts",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=160), nullable=False),
@@ -95,4 +104,5 @@ def downgrade() -> None:
     op.drop_index("ix_alerts_active_kind", table_name="alerts", sqlite_where=sa.text("active"),
                   postgresql_where=sa.text("active"))  # fmt: skip
     op.drop_table("alerts")
+    op.drop_table("outbox_targets")
     op.drop_table("outbox_lanes")

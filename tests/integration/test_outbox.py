@@ -261,3 +261,24 @@ def test_a_lane_leased_by_a_dead_dispatcher_is_taken_over_after_its_lease(any_de
     assert d.run_once() == 0
     clock.advance(seconds=60)
     assert d.run_once() == 1
+
+
+def test_a_fan_out_resumes_where_it_failed(any_desk: Desk) -> None:
+    from adapters.sql.fanout import FanOut
+
+    shipped(any_desk, [1], "role:warehouse")
+    with any_desk.engine.connect() as conn:
+        row_id = conn.execute(select(t.outbox.c.id)).scalar_one()
+    reached: list[str] = []
+
+    def send(target: str) -> None:
+        if target == "b" and "b-failed" not in reached:
+            reached.append("b-failed")
+            raise ConnectionError("down")
+        reached.append(target)
+
+    fan = FanOut(any_desk.engine)
+    with pytest.raises(ConnectionError):
+        fan.each(row_id, ["a", "b", "c"], str, send)
+    fan.each(row_id, ["a", "b", "c"], str, send)
+    assert reached == ["a", "b-failed", "b", "c"]

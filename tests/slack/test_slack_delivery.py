@@ -20,7 +20,8 @@ from bot.delivery import DeliveryPolicy, Dispatcher, Pace
 from bot.delivery.pacing import MARGIN
 from domain.alert_events import StageOverdue
 from domain.events import OrderShipped, StockLow
-from tests.slack.fake_api import FakeSlack
+from domain.users import Role
+from tests.slack.fake_api import Call, FakeSlack
 from tests.slack.world import CHANNELS, SLACK_IDS, World, slack_world
 
 STOCK = "C0STOCK"
@@ -87,3 +88,27 @@ def test_slacks_limit_is_kept_by_queueing_not_by_429s(world: World) -> None:
     assert [re.search(r"SO-2026-\d{6}", x).group(0) for x in texts] == [f"SO-2026-{i:06d}" for i in range(12)]  # type: ignore[union-attr]
     # 3 at once, then one a second: the limit's floor, each paced send a margin after its slot
     assert timedelta(seconds=9) < clock.now() - start <= timedelta(seconds=9 + MARGIN)
+
+
+def test_a_role_dm_that_failed_half_way_reaches_only_the_rest_on_the_retry(world: World) -> None:
+    with world.desk.uow() as uow:
+        lily = uow.users.get("lily")
+        assert lily is not None
+        lily.roles = lily.roles | {Role.warehouse}  # lily and liu are the warehouse now
+        uow.commit()
+    calls = {"n": 0}
+
+    def second_fails(call: Call) -> dict[str, object]:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            return {"ok": False, "error": "fatal_error"}
+        return {"ok": True, "channel": call.params["channel"], "ts": f"1700000000.{calls['n']:06d}"}
+
+    world.fake.on("chat.postMessage", second_fails)
+    write(world, [StageOverdue("SO-2026-000009", "CUST-001", "lily", "ready", 50, 48, "warehouse")], "role:warehouse")
+    assert world.deliver() == 0  # lily got it, liu's failed: the row waits
+    clock = world.desk.clock
+    assert isinstance(clock, FixedClock)
+    clock.advance(seconds=10)
+    assert world.deliver() == 1
+    assert [ch for ch, _ in world.fake.posted] == [SLACK_IDS["lily"], SLACK_IDS["liu"]]  # lily once, liu once
