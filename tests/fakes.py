@@ -572,13 +572,14 @@ class FakeUnitOfWork:
         if self.readonly:
             raise AssertionError("commit in a read-only unit of work")
         self.changes.number_decisions()
-        events = list(self._published)
-        self._published.clear()
+        events: list[Event] = []
         for obj in self._seen:  # orders, stock items, purchase and work orders, change requests, as first seen
             events.extend(obj.events)
             obj.events = []
             if isinstance(obj, StockItem):
                 self._keep_moves(obj)
+        events.extend(self._published)  # as the SQL unit of work: what the handler published comes after
+        self._published.clear()
         self.outbox.extend(events)
         self.saved = copy.deepcopy(self._work)
         self.committed = True

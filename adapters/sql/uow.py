@@ -77,8 +77,9 @@ class SqlUnitOfWork:
 
     def _collect(self) -> tuple[list[Event], list[StockMove]]:
         """Events from every aggregate this unit of work has seen, and the ledger entries of stock items."""
-        events = list(self._published)
-        self._published.clear()
+        # what the aggregates recorded comes first: a handler publishes what follows from it (a digest after
+        # the crossings it lists)
+        events: list[Event] = []
         moves: list[StockMove] = []
         for obj in {id(o): o for o in self._seen}.values():
             recorded = getattr(obj, "events", None)
@@ -88,6 +89,8 @@ class SqlUnitOfWork:
             if isinstance(obj, StockItem) and obj.moves:
                 moves.extend(obj.moves)
                 obj.moves = []
+        events.extend(self._published)
+        self._published.clear()
         return events, moves
 
     def commit(self) -> None:

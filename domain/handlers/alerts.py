@@ -55,9 +55,9 @@ def _found(rows: list[OrderBrief], prefix: str, suffix: str = "") -> dict[str, F
     return found
 
 
-def _cleared(uow: UnitOfWork, out: Outcome, alert: str, announce: bool = True) -> None:
+def _cleared(uow: UnitOfWork, out: Outcome, alert: str) -> None:
     """Tell the channel that a late or stuck order moved on, saying where it is now."""
-    if not announce or not out.cleared:
+    if not out.cleared:
         return
     now_at = uow.watch.briefs([a.subject for a in out.cleared])
     for a in out.cleared:
@@ -68,16 +68,21 @@ def _cleared(uow: UnitOfWork, out: Outcome, alert: str, announce: bool = True) -
         )
 
 
-def scan_overdue(uow: UnitOfWork, ctx: Context) -> Outcome:
-    rows = list(uow.watch.overdue(ctx.today))
+def _due_alerts(uow: UnitOfWork, ctx: Context, kind: str, rows: list[OrderBrief],
+                event: type[OrderOverdue | OrderDueSoon]) -> Outcome:  # fmt: skip
+    """Late or due soon: one alert per order, its event saying how many days (late, or left)."""
     by_number = {r.number: r for r in rows}
-    out = reconcile(uow.alerts, "overdue", _found(rows, "overdue"), ctx.now)
+    out = reconcile(uow.alerts, kind, _found(rows, kind), ctx.now)
     for f in out.raised:
         r = by_number[f.subject]
         assert r.due_date is not None
-        uow.publish(
-            OrderOverdue(r.number, r.customer, r.owner, r.status.value, r.due_date, (ctx.today - r.due_date).days)
-        )
+        days = abs((ctx.today - r.due_date).days)
+        uow.publish(event(r.number, r.customer, r.owner, r.status.value, r.due_date, days))
+    return out
+
+
+def scan_overdue(uow: UnitOfWork, ctx: Context) -> Outcome:
+    out = _due_alerts(uow, ctx, "overdue", list(uow.watch.overdue(ctx.today)), OrderOverdue)
     _cleared(uow, out, "overdue")
     return out
 
@@ -85,16 +90,8 @@ def scan_overdue(uow: UnitOfWork, ctx: Context) -> Outcome:
 def scan_due_soon(uow: UnitOfWork, ctx: Context) -> Outcome:
     days = ctx.alerts.due_soon_days
     rows = list(uow.watch.due_between(ctx.today, ctx.today + timedelta(days=days), NOT_READY)) if days > 0 else []
-    by_number = {r.number: r for r in rows}
-    out = reconcile(uow.alerts, "due_soon", _found(rows, "due_soon"), ctx.now)
-    for f in out.raised:
-        r = by_number[f.subject]
-        assert r.due_date is not None
-        uow.publish(
-            OrderDueSoon(r.number, r.customer, r.owner, r.status.value, r.due_date, (r.due_date - ctx.today).days)
-        )
     # a heads-up ends quietly: the order became ready, or the overdue alert takes over
-    return out
+    return _due_alerts(uow, ctx, "due_soon", rows, OrderDueSoon)
 
 
 def scan_stages(uow: UnitOfWork, ctx: Context) -> Outcome:
@@ -161,9 +158,6 @@ def scan_stock(uow: UnitOfWork, ctx: Context) -> Outcome:
         waiting = uow.stock.waiting_qtys(ids)
         for pid, item in items.items():
             item.check_safety(ctx.stock.reorder_factor, waiting.get(pid, ZERO))
-            for event in item.events:  # before the digest below, in the order they happened
-                uow.publish(event)
-            item.events.clear()
     at = ctx.alerts.stock_digest_at
     local = _local(ctx)
     if at is not None and local.time() >= at and uow.alerts.mark_once(f"stock_digest:{ctx.today}", "digest", ctx.now):
