@@ -93,6 +93,7 @@ class _Failure:
     error: str
     retry_after: int | None
     remaining: int
+    channel: str | None = None
 
 
 class _RateLimit:
@@ -230,8 +231,9 @@ class FakeSlack:
         error: str | None = None,
         retry_after: int | None = None,
         times: int = 1,
+        channel: str | None = None,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` fail.
+        """Make the next ``times`` calls of ``method`` fail (with ``channel``: only calls to that channel).
 
         ``status=429`` answers HTTP 429 with ``Retry-After`` (``retry_after``, default 1) and ``ratelimited``;
         another non-200 status answers that status with ``{"ok": false, "error": error or "internal_error"}``;
@@ -244,7 +246,9 @@ class FakeSlack:
             raise ValueError("a failure answered with HTTP 200 needs an error code, e.g. error='channel_not_found'")
         if status == 429 and retry_after is None:
             retry_after = 1
-        failure = _Failure(status, error or _ERROR_FOR_STATUS.get(status, "internal_error"), retry_after, times)
+        failure = _Failure(
+            status, error or _ERROR_FOR_STATUS.get(status, "internal_error"), retry_after, times, channel
+        )
         with self._cond:
             self._failures.setdefault(method, deque()).append(failure)
 
@@ -344,7 +348,7 @@ class FakeSlack:
                 early = self._post_limits(call)
                 if early is not None:
                     return early
-            failure = self._take_failure(call.method)
+            failure = self._take_failure(call)
             if failure is not None:
                 headers = {} if failure.retry_after is None else {"Retry-After": str(failure.retry_after)}
                 return _Reply(failure.status, headers, {"ok": False, "error": failure.error})
@@ -366,11 +370,13 @@ class FakeSlack:
         self.rate_limited += 1
         return _Reply(429, {"Retry-After": str(math.ceil(wait))}, {"ok": False, "error": "ratelimited"})
 
-    def _take_failure(self, method: str) -> _Failure | None:
-        queue = self._failures.get(method)
+    def _take_failure(self, call: Call) -> _Failure | None:
+        queue = self._failures.get(call.method)
         if not queue:
             return None
         failure = queue[0]
+        if failure.channel is not None and failure.channel != call.params.get("channel"):
+            return None
         failure.remaining -= 1
         if failure.remaining == 0:
             queue.popleft()

@@ -54,7 +54,7 @@ def test_a_role_is_everyone_holding_it_by_dm(world: World) -> None:
 
 
 def test_a_channel_that_is_gone_is_dead_lettered_at_once_and_the_rest_goes_on(world: World) -> None:
-    world.fake.fail("chat.postMessage", error="channel_not_found")
+    world.fake.fail("chat.postMessage", error="channel_not_found", channel="C0GONE")
     write(world, [OrderShipped("SO-2026-000001", "CUST-001", "SF", "1", "liu")], "channel:gone")
     write(world, [OrderShipped("SO-2026-000002", "CUST-001", "SF", "2", "liu")], "channel:orders")
     assert world.deliver() == 1
