@@ -3,7 +3,8 @@ lead, and one that runs the scans — but only the process holding the lead scan
 lock (adapters.sql.leader), so when its holder dies a standby takes over at its next try.
 
 Each scan is one domain command (`RunScans`) in its own transaction, run as the bot itself; what they find
-goes to the outbox with the alert states, and the dispatcher is woken to deliver it. The scans are safe to
+goes to the outbox with the alert states, and the dispatcher is woken to deliver it. After the scans the
+leader deletes notifications sent more than `delivery.keep_sent_days` ago. The scans are safe to
 run twice (the alert states make them so), which is what APScheduler's documentation asks of jobs that
 several processes might run. Its job store is in memory and never shared between processes.
 """
@@ -18,6 +19,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from adapters.sql.leader import Leader, leader_for
+from adapters.sql.retention import purge_sent
 from bot.bootstrap import Desk
 from bot.config_alerts import SchedulerSettings
 from bot.delivery.dispatcher import dispatcher_name
@@ -74,7 +76,22 @@ class Scheduler:
                 log.exception("scan %s failed", kind)
         if self.on_change is not None:
             self.on_change()
+        self.tidy()
         return reports
+
+    def tidy(self) -> int:
+        """Delete what was sent long ago (pending and dead-lettered rows stay); a failure waits for the next tick."""
+        keep = self.desk.settings.delivery.keep_sent_days
+        if not keep:
+            return 0
+        try:
+            gone = purge_sent(self.desk.engine, self.desk.clock.now() - timedelta(days=keep))
+        except Exception:
+            log.exception("could not delete old sent notifications; trying again at the next run")
+            return 0
+        if gone:
+            log.info("deleted %s notifications sent more than %s days ago", gone, keep)
+        return gone
 
     # -- running in the background ---------------------------------------------------------------------
     def start(self) -> None:

@@ -192,6 +192,7 @@ outbox = Table(
     Column("last_error", Text, nullable=False, default=""),
     Index(None, "status", "audience", "id"),
     Index(None, "audience", "status", "id"),  # a lane's next rows, in order
+    Index(None, "status", "sent_at"),  # the oldest sent rows, deleted after delivery.keep_sent_days
 )
 
 

@@ -67,6 +67,7 @@ class DeliveryPolicy:
     workers: int = 8  # lanes delivered at once
     lanes_per_pass: int = 100
     rows_per_lane: int = 50
+    keep_sent_days: int = 30  # sent notifications are deleted after this many days (0: kept for good)
 
     def backoff(self, tries: int) -> float:
         return float(min(self.retry_max, self.retry_base * 2 ** max(0, tries - 1)))

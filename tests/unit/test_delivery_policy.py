@@ -94,6 +94,7 @@ quiet_hours = "22:00-07:30"
 urgent = ["alert_overdue"]
 slack_per_channel = 0.5
 slack_burst = 2
+keep_sent_days = 0
 [scheduler]
 every_seconds = 30
 [alerts]
@@ -115,6 +116,7 @@ in_production = { hours = 240, role = "production" }
     assert d.max_attempts == 4 and d.urgent == {"alert_overdue"}
     assert d.quiet is not None and (d.quiet.start, d.quiet.end) == (time(22), time(7, 30))
     assert (d.slack_channel.per_second, d.slack_channel.burst) == (0.5, 2)
+    assert d.keep_sent_days == 0
     assert s.scheduler.every == 30 and s.scheduler.enabled
     assert a.due_soon_days == 0 and a.summary_at is None and a.stock_digest_at == time(8, 30)
     assert a.escalation_for(Role.finance) is Role.admin and a.escalation_for(Role.production) is Role.sales_manager
@@ -134,6 +136,7 @@ in_production = { hours = 240, role = "production" }
         ('[delivery]\nquiet_hours = "22:00-22:00"', "quiet_hours"),
         ("[delivery]\nmax_attempts = 0", "delivery.max_attempts"),
         ('[delivery]\nurgent = "alert_overdue"', "delivery.urgent"),
+        ("[delivery]\nkeep_sent_days = -1", "delivery.keep_sent_days"),
         ("[scheduler]\nevery_seconds = -1", "scheduler.every_seconds"),
         ('[alerts]\nsummary_at = "six"', "alerts.summary_at"),
         ("[alerts]\napproval_remind_hours = 10\napproval_escalate_hours = 5", "approval_escalate_hours"),
