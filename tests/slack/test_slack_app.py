@@ -241,7 +241,7 @@ def test_the_home_tab_shows_my_pending_approvals(world: World) -> None:
 def test_a_rate_limited_post_waits_what_slack_asked_and_is_sent_once(world: World) -> None:
     number = an_order(world, 10)
     world.deliver()
-    world.fake.fail("chat.postMessage", status=429, retry_after=7)
+    world.fake.fail("chat.postMessage", status=429, retry_after=7, channel=CHANNELS["orders"])
     world.bus("lily", c.ConfirmOrder(number))
     world.deliver()
     with world.desk.engine.connect() as conn:
@@ -270,7 +270,7 @@ def test_socket_mode_dials_out_with_the_app_token(world: World) -> None:
 
 def test_a_server_error_is_retried_with_backoff_and_then_delivered(world: World) -> None:
     number = an_order(world, 10)
-    world.fake.fail("chat.postMessage", status=500)
+    world.fake.fail("chat.postMessage", status=500, channel=CHANNELS["orders"])
     world.bus("lily", c.ConfirmOrder(number))
     world.deliver()
     with world.desk.engine.connect() as conn:
