@@ -1,21 +1,18 @@
-"""Date rules: every phrase of the brief, pinned against fixed days (never the clock)."""
+"""Date rules, pinned against fixed days (never the clock): every absolute phrase of the brief on a Sunday
+and on a Wednesday, roll-overs of months and years, the long tail left to dateparser, and what today is.
+
+Due-date shifts are in test_date_shifts.py; refusals, numerals and random text in test_date_refusals.py."""
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from bot.language import dates
 from bot.language.dates import DateReader, DateShift
-from bot.language.errors import DateNeedsDueDate, DateNotUnderstood
-from bot.language.numerals import parse_number
-
-SUNDAY = date(2026, 11, 22)
-WEDNESDAY = date(2026, 11, 18)
+from tests.unit.date_support import SUNDAY, WEDNESDAY
+from tests.unit.test_date_shifts import SHIFTS
 
 
 @pytest.fixture(scope="module")
@@ -242,122 +239,6 @@ def test_long_tail_goes_to_dateparser_relative_to_the_given_today(
     assert reader.read(phrase, date(2030, 1, 1)) == expected
 
 
-# ---------------------------------------------------------------- due-date shifts
-
-SHIFTS: list[tuple[str, int]] = [
-    ("提前两周", -14),
-    ("提前3天", -3),
-    ("提前 3 天", -3),
-    ("提前一个星期", -7),
-    ("提早两天", -2),
-    ("早两天", -2),
-    ("推迟3天", 3),
-    ("推迟了3天", 3),
-    ("延后5天", 5),
-    ("延期一周", 7),
-    ("延迟2天", 2),
-    ("推后1周", 7),
-    ("顺延三天", 3),
-    ("晚两天", 2),
-    ("2 weeks earlier", -14),
-    ("3 days later", 3),
-    ("a week earlier", -7),
-    ("3 days sooner", -3),
-    ("delay 2 weeks", 14),
-    ("postpone by 3 days", 3),
-    ("push back 1 day", 1),
-    ("bring forward 2 days", -2),
-    ("pull in a week", -7),
-    ("-3d", -3),
-    ("-2w", -14),
-    ("－３ｄ", -3),
-]
-
-
-@pytest.mark.parametrize(("phrase", "days"), SHIFTS)
-def test_shift_phrases_shift_the_due_date(reader: DateReader, phrase: str, days: int) -> None:
-    spec = reader.read(phrase, SUNDAY)
-    assert spec == DateShift(days, phrase.strip())
-    due = date(2026, 12, 20)
-    assert reader.resolve(phrase, SUNDAY, due=due) == due + timedelta(days=days)
-
-
-def test_plus_counts_from_today_but_minus_shifts_the_due_date(reader: DateReader) -> None:
-    assert reader.read("+3d", SUNDAY) == date(2026, 11, 25)
-    assert reader.read("-3d", SUNDAY) == DateShift(-3, "-3d")
-
-
-def test_resolve_passes_absolute_dates_through(reader: DateReader) -> None:
-    assert reader.resolve("明天", SUNDAY) == date(2026, 11, 23)
-    assert reader.resolve("明天", SUNDAY, due=date(2027, 1, 1)) == date(2026, 11, 23)
-
-
-def test_shift_without_due_date_needs_one(reader: DateReader) -> None:
-    with pytest.raises(DateNeedsDueDate) as caught:
-        reader.resolve("提前3天", SUNDAY)
-    assert caught.value.params == {"phrase": "提前3天"}
-    with pytest.raises(DateNeedsDueDate):
-        DateShift(-14, "提前两周").resolve(None)
-
-
-def test_shift_resolves_and_is_frozen() -> None:
-    shift = DateShift(-14, "提前两周")
-    assert shift.resolve(date(2026, 12, 5)) == date(2026, 11, 21)
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        shift.days = 3  # type: ignore[misc]
-
-
-def test_shift_past_the_calendar_is_not_understood() -> None:
-    with pytest.raises(DateNotUnderstood):
-        DateShift(30, "推迟30天").resolve(date.max)
-
-
-# ---------------------------------------------------------------- refusals
-
-
-@pytest.mark.parametrize(
-    "phrase",
-    [
-        "",
-        "   ",
-        "。",
-        "garbage",
-        "32号",
-        "0号",
-        "13月1日",
-        "2月30日",
-        "2026-02-30",
-        "2026-13-01",
-        "12/32",
-        "0/5",
-        "05/12/2026",  # year last: day/month order is ambiguous
-        "5/12/26",
-        "5",  # bare numbers are quantities
-        "2026",
-        "十二",
-        "march 2027",  # dateparser would invent the day
-        "1.5天后",  # fractions would be silently dropped
-        "1.5 days later",
-        "二三天后",  # malformed numeral
-        "十十天后",
-        "推迟一个月",  # months have no fixed number of days to shift by
-        "a month later",
-        "-1m",
-        "monkey",
-        "明天" * 40,
-    ],
-)
-def test_not_understood(reader: DateReader, phrase: str) -> None:
-    with pytest.raises(DateNotUnderstood) as caught:
-        reader.read(phrase, SUNDAY)
-    assert caught.value.params == {"phrase": phrase.strip()}
-
-
-def test_next_month_day_that_does_not_exist(reader: DateReader) -> None:
-    with pytest.raises(DateNotUnderstood):
-        reader.read("下月31号", date(2026, 1, 5))
-
-
 # ---------------------------------------------------------------- today() and set-up
 
 
@@ -384,61 +265,3 @@ def test_bad_configuration_fails_at_start_up() -> None:
         DateReader(timezone="Mars/Olympus_Mons")
     with pytest.raises(ValueError, match="xx"):
         DateReader(languages=("xx",))
-
-
-# ---------------------------------------------------------------- numerals
-
-
-@pytest.mark.parametrize(
-    ("text", "value"),
-    [
-        ("3", 3),
-        ("一", 1),
-        ("两", 2),
-        ("十", 10),
-        ("十五", 15),
-        ("二十", 20),
-        ("二十五", 25),
-        ("一百", 100),
-        ("两百", 200),
-        ("一百零五", 105),
-        ("一百一十", 110),
-        ("一百五", 150),
-        ("零", 0),
-    ],
-)
-def test_parse_number(text: str, value: int) -> None:
-    assert parse_number(text) == value
-
-
-@pytest.mark.parametrize("text", ["", "二三", "十十", "十百", "零零", "3十", "abc"])
-def test_parse_number_refuses_malformed(text: str) -> None:
-    assert parse_number(text) is None
-
-
-# ---------------------------------------------------------------- properties
-
-# Characters the rules react to, so random text also reaches the regex paths, not only junk.
-DATEISH = st.text(alphabet=st.sampled_from(list("0123456789-/+.号日月周下本这个天后提前推迟年dwm ")))
-
-
-@settings(max_examples=300, deadline=None)
-@given(phrase=st.text() | DATEISH)
-def test_any_text_reads_or_is_not_understood(reader: DateReader, phrase: str) -> None:
-    try:
-        spec = reader.read(phrase, SUNDAY)
-    except DateNotUnderstood:
-        return
-    assert isinstance(spec, (date, DateShift))
-    if isinstance(spec, DateShift):
-        assert spec.phrase == phrase.strip()
-
-
-@settings(max_examples=100, deadline=None)
-@given(days=st.integers(min_value=0, max_value=9999))
-def test_day_counts_agree_across_spellings(reader: DateReader, days: int) -> None:
-    expected = SUNDAY + timedelta(days=days)
-    assert reader.read(f"{days}天后", SUNDAY) == expected
-    assert reader.read(f"+{days}d", SUNDAY) == expected
-    assert reader.read(f"in {days} days", SUNDAY) == expected
-    assert reader.read(f"提前{days}天", SUNDAY) == DateShift(-days, f"提前{days}天")
