@@ -3,7 +3,6 @@ fake Slack Web API and the fake Bot API of our tests."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -12,7 +11,7 @@ from pathlib import Path
 
 from bot.clock import FixedClock
 from tests.conftest import T0, make_desk, sqlite_url
-from tests.e2e.test_shell_conversation import ROOT
+from tests.e2e.cli import ROOT, cli_env
 from tests.integration.seed import seed
 from tests.slack import signing
 from tests.slack.fake_api import FakeSlack
@@ -25,19 +24,15 @@ def test_serve_answers_slack_and_telegram_on_one_port(tmp_path: Path) -> None:
     seed(desk)
     desk.close()
     with FakeSlack() as slack, FakeBotApi() as telegram:
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")},
-            "ORDERBOT_DATABASE_URL": db,
-            "ORDERBOT_NOW": T0.isoformat(),
-            "PYTHONPATH": str(ROOT),
-            "ORDERBOT_CONFIG": str(ROOT / "orderbot.toml.example"),
-            "SLACK_BOT_TOKEN": "xoxb-test",
-            "SLACK_SIGNING_SECRET": "serve-secret",
-            "ORDERBOT_SLACK_API_URL": slack.base_url,
-            "TELEGRAM_BOT_TOKEN": "123456:TEST-TOKEN",
-            "TELEGRAM_WEBHOOK_SECRET": "tg-secret",
-            "ORDERBOT_TELEGRAM_API_URL": telegram.base_url,
-        }
+        env = cli_env(
+            db,
+            SLACK_BOT_TOKEN="xoxb-test",
+            SLACK_SIGNING_SECRET="serve-secret",
+            ORDERBOT_SLACK_API_URL=slack.base_url,
+            TELEGRAM_BOT_TOKEN="123456:TEST-TOKEN",
+            TELEGRAM_WEBHOOK_SECRET="tg-secret",
+            ORDERBOT_TELEGRAM_API_URL=telegram.base_url,
+        )
         proc = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", "0"],
             env=env, cwd=ROOT, stderr=subprocess.PIPE, text=True,

@@ -4,7 +4,6 @@ often the scans run, and cleared when the order moves on. `admin outbox` shows n
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from datetime import timedelta
@@ -12,7 +11,7 @@ from pathlib import Path
 
 from bot.clock import FixedClock
 from tests.conftest import T0, make_desk, sqlite_url
-from tests.e2e.test_shell_conversation import ROOT
+from tests.e2e.cli import ROOT, cli_env
 from tests.integration.seed import seed
 
 MONDAY = """\
@@ -38,10 +37,8 @@ admin scan weather
 
 
 def shell(db: str, now: str, script: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ORDERBOT_DATABASE_URL": db, "ORDERBOT_NOW": now, "PYTHONPATH": str(ROOT),
-           "ORDERBOT_CONFIG": str(ROOT / "orderbot.toml.example")}  # fmt: skip
     return subprocess.run([sys.executable, "-m", "bot.cli", "shell"], input=script, capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=120)  # fmt: skip
+                          env=cli_env(db, now), cwd=ROOT, timeout=120)  # fmt: skip
 
 
 def test_alerts_in_the_shell(tmp_path: Path) -> None:

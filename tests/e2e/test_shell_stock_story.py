@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.clock import FixedClock
 from tests.conftest import T0, make_desk, sqlite_url
-from tests.e2e.test_shell_conversation import run_cli
+from tests.e2e.cli import run_cli
 from tests.integration.seed import seed
 
 STORY = """\
