@@ -48,15 +48,18 @@ def cmd_shell(args: argparse.Namespace, settings: Settings, background: bool = F
     """The chat in this terminal. ``background`` (an interactive `orderbot run`): the scheduler scans too,
     and its alerts print at the next turn; a scripted shell never scans on its own (`admin scan` does)."""
     from bot.scheduler import Scheduler
-    from bot.shell_app import run_shell
+    from bot.shell_app import run_shell, shell_delivers
+    from bot.slack_runtime import SlackSecrets
 
+    slack = bool(settings.slack_channels) or SlackSecrets.from_env(os.environ) is not None
+    deliver = shell_delivers(settings.shell_notifications, slack)
     desk = _desk(settings)
     desk.ensure_admins()
     scheduler = Scheduler(desk) if background and settings.scheduler.enabled else None
     if scheduler is not None:
         scheduler.start()
     try:
-        errors = run_shell(desk, args.user or settings.shell_user, sys.stdin, sys.stdout)
+        errors = run_shell(desk, args.user or settings.shell_user, sys.stdin, sys.stdout, deliver)
     finally:
         if scheduler is not None:
             scheduler.stop()

@@ -68,6 +68,8 @@ class Settings:
     language: str = "zh"
     admins: tuple[str, ...] = ("admin",)
     shell_user: str = "admin"
+    # does the shell print (and so take) notifications? "auto": only where no Slack front end serves them
+    shell_notifications: str = "auto"
     demo_when_empty: bool = True
     policy: OrderPolicy = OrderPolicy()
     stock: StockPolicy = StockPolicy()
@@ -87,10 +89,12 @@ class Settings:
         return ZoneInfo(self.timezone)
 
 
+SHELL_NOTIFICATIONS = ("auto", "on", "off")
+
 _KNOWN = {
     "orderbot": {"timezone", "language", "admins", "database_url", "demo_when_empty"},
     "policy": {"max_discount_pct", "require_po_ref"},
-    "shell": {"user"},
+    "shell": {"user", "notifications"},
     "stock": {"reorder_factor"},
     "changes": {"penalty", "many_per_month"},
     "approval": {"rule"},
@@ -125,6 +129,7 @@ def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, 
         language=core.get("language", "zh"),
         admins=tuple(core.get("admins", ["admin"])),
         shell_user=data.get("shell", {}).get("user", "admin"),
+        shell_notifications=str(data.get("shell", {}).get("notifications", "auto")),
         demo_when_empty=bool(core.get("demo_when_empty", True)),
         policy=OrderPolicy(
             max_discount_pct=_decimal(policy.get("max_discount_pct", "15"), "policy.max_discount_pct"),
@@ -231,6 +236,8 @@ def _zone(name: str) -> None:
 def _validate(s: Settings) -> None:
     if s.language not in LANGUAGES:
         raise ConfigError(f"language must be one of {', '.join(LANGUAGES)}, not {s.language!r}")
+    if s.shell_notifications not in SHELL_NOTIFICATIONS:
+        raise ConfigError(f'shell.notifications must be "auto", "on" or "off", not {s.shell_notifications!r}')
     if s.stock.reorder_factor < 1:
         raise ConfigError("stock.reorder_factor must be at least 1")
     if not Decimal(0) <= s.policy.max_discount_pct <= Decimal(100):

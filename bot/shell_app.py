@@ -1,5 +1,8 @@
 """Wires the shell front end: chat turns in, notifications from the outbox printed after each turn, and
-(when asked) the scheduler's scans running in the background, their alerts printed at the next turn."""
+(when asked) the scheduler's scans running in the background, their alerts printed at the next turn.
+
+Printing a notification is delivering it: the row is marked sent. So a shell opened on the database of a
+desk that Slack serves must leave the notifications to Slack, or its users would never hear of them."""
 
 from __future__ import annotations
 
@@ -16,10 +19,20 @@ from bot.delivery import Dispatcher
 from bot.replies import render_batch
 
 
-def run_shell(desk: Desk, user: str, stdin: TextIO, stdout: TextIO) -> int:
+def shell_delivers(setting: str, slack_configured: bool) -> bool:
+    """``shell.notifications``: "on" or "off" as said; "auto" only where Slack does not serve this desk (no
+    Slack channels mapped in the config and no Slack token in the environment)."""
+    return setting == "on" or (setting == "auto" and not slack_configured)
+
+
+def run_shell(desk: Desk, user: str, stdin: TextIO, stdout: TextIO, deliver: bool = True) -> int:
     chat = Chat(desk)
     t = chat.translator(desk.settings.language)
     shell: Shell
+    if not deliver:
+        shell = Shell(chat.handle, lambda: 0, user, stdout, prompt=stdin.isatty())
+        shell.write(t("shell_not_delivering"))
+        return shell.run(stdin)
 
     def render(batch: Sequence[OutboxMessage]) -> str:
         return render_batch(batch[0].kind, [m.payload for m in batch], t)

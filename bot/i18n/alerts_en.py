@@ -45,4 +45,5 @@ MESSAGES: dict[str, str] = {
     "dead_hint": "`admin outbox retry ID` (or `all`) sends them again.",
     "outbox_retried": "{count} notification(s) will be sent again.",
     "kind_dead_letter": "dead-lettered notification",
+    "shell_not_delivering": "(Notifications go out through Slack here, so this shell does not show them: `admin outbox` shows what waits. [shell] notifications = \"on\" shows them.)",
 }  # fmt: skip

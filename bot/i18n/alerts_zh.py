@@ -45,4 +45,5 @@ MESSAGES: dict[str, str] = {
     "dead_hint": "`admin outbox retry 编号`（或 `all`）重新发送。",
     "outbox_retried": "{count} 条通知将重新发送。",
     "kind_dead_letter": "未送达通知",
+    "shell_not_delivering": "（这里的通知经 Slack 发出，本终端不显示；`admin outbox` 查看待发送的通知。设置 [shell] notifications = \"on\" 可在终端显示。）",
 }  # fmt: skip

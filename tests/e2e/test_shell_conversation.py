@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+from sqlalchemy import create_engine, select
+
+from adapters.sql import tables as t
 from bot.clock import FixedClock
 from tests.conftest import T0, make_desk, sqlite_url
+from tests.e2e.cli import run_cli
 from tests.integration.seed import seed
-
-ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = """\
 # the warehouse counts what is on the shelf; a salesperson enters and confirms an order; the floor ships it
@@ -36,25 +35,6 @@ show SO-2026-000001
 history SO-2026-000001
 diff SO-2026-000001 v1 v2
 """
-
-
-def run_cli(args: list[str], db: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "ORDERBOT_DATABASE_URL": db,
-        "ORDERBOT_NOW": T0.isoformat(),
-        "PYTHONPATH": str(ROOT),
-        "ORDERBOT_CONFIG": str(ROOT / "orderbot.toml.example"),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
 
 
 def test_scripted_conversation_takes_an_order_from_entry_to_close(tmp_path: Path) -> None:
@@ -139,3 +119,24 @@ def test_demo_if_empty_respects_the_config(tmp_path: Path) -> None:
     assert on.returncode == 0 and "demo loaded" in on.stdout
     again = run_cli(["demo", "--if-empty", "--orders", "20"], db)
     assert "already has data" in again.stdout
+
+
+def test_a_shell_on_a_desk_slack_serves_leaves_its_notifications_to_slack(tmp_path: Path) -> None:
+    """Printing a notification marks it sent: a shell opened where Slack delivers must not take them."""
+    db = sqlite_url(tmp_path)
+    desk = make_desk(db, FixedClock(T0))
+    seed(desk)
+    desk.close()
+    script = "/as lily\nnew CUST-001 BOLT-M8X30 10 @0.12\n"
+    done = run_cli(["shell", "--strict"], db, script, SLACK_BOT_TOKEN="xoxb-test")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "SO-2026-000001" in done.stdout
+    assert "📣" not in done.stdout and "Slack" in done.stdout.splitlines()[0]
+    engine = create_engine(db)
+    with engine.connect() as conn:
+        o = t.outbox.c
+        team = conn.execute(select(o.status).where(o.audience.like("channel:%"))).scalars().all()
+    engine.dispose()
+    assert team and set(team) == {"pending"}  # still Slack's to send
+    shown = run_cli(["shell", "--strict"], db, "list\n")  # no token: the shell is the only front end
+    assert "📣 [channel:orders]" in shown.stdout
