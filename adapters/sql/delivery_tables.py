@@ -19,6 +19,9 @@ outbox_lanes = Table(
     Column("leased_until", UTCDateTime(), nullable=True),
     Column("leased_by", String(64), nullable=False, default=""),
     Column("last_error", Text, nullable=False, default=""),
+    # the pacer's schedule for the lane's destinations ({key: epoch seconds}, GCRA), left by the dispatcher
+    # that worked it last: the next one, in whichever process, goes on from it instead of bursting anew
+    Column("pace", JSON, nullable=True),
 )
 
 # The targets a notification already reached when it goes to several (a role's DMs, a customer's contacts):

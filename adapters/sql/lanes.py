@@ -1,5 +1,6 @@
 """The dispatcher's side of the outbox: lanes (one per audience) are leased, their rows read in order,
-marked sent / failed / dead, and the lane released with the time it may send again.
+marked sent / failed / dead, and the lane released with the time it may send again and the pacer's schedule
+for its destinations (so pacing holds across processes, not only within one).
 
 A lane is worked by one dispatcher at a time: on PostgreSQL the claim skips lanes another dispatcher is
 claiming (``FOR UPDATE SKIP LOCKED``) and the lease keeps them off the lane until it is released or runs
@@ -7,7 +8,7 @@ out (its holder died). SQLite has one writer at a time, so claims simply queue."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Connection, Exists, exists, func, or_, select, true, update
@@ -76,8 +77,23 @@ def renew(conn: Connection, audience: str, me: str, now: datetime, lease: timede
     return conn.execute(stmt).rowcount == 1
 
 
-def release(conn: Connection, audience: str, me: str, not_before: datetime | None, error: str | None) -> None:
+def lane_pace(conn: Connection, audience: str) -> dict[str, float]:
+    """The schedule the lane's last dispatcher left (see ``release``)."""
+    found = conn.execute(select(lane.pace).where(lane.audience == audience)).scalar()
+    return {str(k): float(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
+def release(
+    conn: Connection,
+    audience: str,
+    me: str,
+    not_before: datetime | None,
+    error: str | None,
+    pace: Mapping[str, float] | None = None,
+) -> None:
     values: dict[str, object] = {"leased_until": None}
+    if pace is not None:
+        values["pace"] = dict(pace)
     if not_before is not None:
         values["not_before"] = not_before
     if error is not None:

@@ -97,9 +97,13 @@ class Dispatcher:
         assert transport is not None  # the claim took only lanes a transport accepts
         sent, not_before, error = 0, None, None
         leased_at = self.clock.now()
+        keys: set[str] = set()  # the destinations paced on this lane, whose schedule it carries
         try:
             with self.engine.begin() as conn:
                 rows = self._not_quiet(conn, store.lane_rows(conn, audience, leased_at, self.policy.rows_per_lane))
+                left = store.lane_pace(conn, audience)
+            self.pacer.adopt(left)
+            keys.update(left)
             i = 0
             while i < len(rows):
                 now = self.clock.now()
@@ -110,7 +114,9 @@ class Dispatcher:
                             break
                     leased_at = now
                 batch = self._fold(rows, i)
-                wait = self.pacer.reserve(transport.limits(batch[0]), now)
+                limits = transport.limits(batch[0])
+                keys.update(lim.key for lim in limits)
+                wait = self.pacer.reserve(limits, now)
                 if wait > 0:
                     not_before = now + timedelta(seconds=wait)  # queue, do not earn a 429
                     break
@@ -124,8 +130,9 @@ class Dispatcher:
             error = repr(exc)
         finally:
             try:
+                pace = self.pacer.schedule(keys, self.clock.now())
                 with self.engine.begin() as conn:
-                    store.release(conn, audience, self.name, not_before, error)
+                    store.release(conn, audience, self.name, not_before, error, pace)
             except Exception:
                 log.exception("could not release lane %s; its lease will run out", audience)
         return sent

@@ -7,13 +7,14 @@ time comes from the injected clock, so tests move it by hand.
 
 Our own ten lines rather than a rate-limit library: the limits are checked for several keys at once
 (a channel and the whole bot) and either all are taken or none, and the answer we need is "wait this
-long" for the dispatcher's lane — not a sleep, not an exception.
+long" for the dispatcher's lane — not a sleep, not an exception. The timestamps of a lane's keys travel
+with the lane (``adopt`` / ``schedule``), so a lane taken over by another process keeps its pace.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from adapters.transports.base import Limit
@@ -41,6 +42,18 @@ class Pacer:
                 interval = 1.0 / lim.per_second
                 self._tat[lim.key] = max(self._tat.get(lim.key, t), t) + interval * lim.cost
             return 0.0
+
+    def adopt(self, schedule: Mapping[str, float]) -> None:
+        """Go on from a schedule another dispatcher left on a lane: a key is as busy as either of us says."""
+        with self._lock:
+            for key, tat in schedule.items():
+                self._tat[key] = max(self._tat.get(key, tat), tat)
+
+    def schedule(self, keys: Iterable[str], now: datetime) -> dict[str, float]:
+        """What to leave on a lane for the next dispatcher: its keys still booked beyond ``now``."""
+        t = now.timestamp()
+        with self._lock:
+            return {k: self._tat[k] for k in keys if self._tat.get(k, t) > t}
 
     def _wait(self, lim: Limit, t: float) -> float:
         interval = 1.0 / lim.per_second

@@ -181,6 +181,24 @@ def test_pacing_queues_a_burst_instead_of_failing(any_desk: Desk) -> None:
     assert rec.texts() == [f"SO-{i:06d}" for i in range(1, 8)]
 
 
+def test_two_dispatchers_keep_one_pace_for_a_channel(any_desk: Desk) -> None:
+    """Two processes (two dispatchers, each with its own pacer) taking turns on one channel: the second
+    goes on from the first's schedule instead of starting a burst of its own, which Slack would answer 429."""
+    clock = fixed(any_desk)
+    shipped(any_desk, range(1, 10))
+    rec = Recorder(pace=Pace(1.0, 3))
+    first, second = (dispatcher(any_desk, rec, digest_kinds=frozenset(), workers=1) for _ in range(2))
+    sends: list[float] = []
+    for turn in range(12):
+        d = (first, second)[turn % 2]
+        for _ in range(d.run_once()):
+            sends.append(clock.now().timestamp())
+        clock.at = d.next_due() or clock.now()
+    assert rec.texts() == [f"SO-{i:06d}" for i in range(1, 10)]
+    # Slack's bucket (1 a second, 3 at most) never runs dry: the n-th send is at least n - 3 seconds after the first
+    assert all(t - sends[0] >= n - 3 for n, t in enumerate(sends, start=1) if n > 3), sends
+
+
 def test_a_burst_of_one_kind_becomes_one_digest(any_desk: Desk) -> None:
     lows = [StockLow(f"SKU-{i:02d}", Decimal(1), Decimal(10), Decimal(20), "MAIN") for i in range(40)]
     with any_desk.engine.begin() as conn:

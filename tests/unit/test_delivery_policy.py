@@ -48,6 +48,18 @@ def test_a_send_to_many_chats_costs_as_many_tokens() -> None:
     assert pacer.reserve([Limit("tg:bot", 30.0, 30, cost=10)], T) == pytest.approx(5 / 30 + MARGIN, abs=1e-4)
 
 
+def test_a_lane_taken_over_goes_on_from_the_schedule_it_carries() -> None:
+    first, second, lim = Pacer(), Pacer(), [Limit("slack:C1", 1.0, 3)]
+    assert [first.reserve(lim, T) for _ in range(3)] == [0, 0, 0]
+    left = first.schedule(["slack:C1", "slack:C2"], T)
+    assert left == {"slack:C1": T.timestamp() + 3}  # C2 was never booked: nothing to carry
+    second.adopt(left)
+    assert second.reserve(lim, T) == pytest.approx(1.0 + MARGIN)  # no fresh burst in the other process
+    assert first.schedule(["slack:C1"], T + timedelta(seconds=5)) == {}  # a schedule in the past binds nobody
+    second.adopt({"slack:C1": T.timestamp()})  # an older schedule never loosens a newer one
+    assert second.reserve(lim, T) == pytest.approx(1.0 + MARGIN)
+
+
 @pytest.mark.parametrize(
     ("local", "until"),
     [
