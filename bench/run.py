@@ -20,6 +20,7 @@ def main() -> None:
     ap.add_argument("--stock-orders", type=int, default=5_000, help="orders confirmed in the PostgreSQL race")
     ap.add_argument("--slack-seconds", type=int, default=60, help="length of the slash-command load (50 per second)")
     ap.add_argument("--delivery-rows", type=int, default=10_000, help="outbox rows paced to 20 channels at 1/s each")
+    ap.add_argument("--shared-rows", type=int, default=2_000, help="rows for two dispatchers taking turns (twice)")
     ap.add_argument(
         "--scheduler-orders", default="10000,100000,1000000", help="order counts the scheduler's scans run on"
     )
@@ -35,9 +36,10 @@ def main() -> None:
         if args.only in (None, "slack"):
             figures += slack.run(Path(tmp), args.orders, args.slack_seconds)
         if args.only in (None, "delivery"):
-            from bench import delivery
+            from bench import delivery, delivery_shared
 
             figures += delivery.run(Path(tmp), args.delivery_rows)
+            figures += delivery_shared.run(Path(tmp), args.shared_rows)
         if args.only in (None, "scheduler"):
             from bench import scheduler
 
