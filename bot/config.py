@@ -55,6 +55,7 @@ DEFAULT_ROUTES: dict[str, tuple[str, ...]] = {
     "alert_approval_escalated": (*_APPROVALS, "role:{escalate_to}"),
     "alert_cleared": _ALERTS,
     "daily_summary": ("channel:{channel}",),
+    "alert_delivery_failed": (*_ALERTS, "role:admin"),
     "stock_low": _STOCK,
     "stock_recovered": _STOCK,
     "stock_digest": _STOCK,

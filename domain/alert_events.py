@@ -112,3 +112,17 @@ class StockDigest(Event):
 
     def key(self) -> str:
         return "stock"
+
+
+@dataclass(frozen=True)
+class DeliveryFailed(Event):
+    """Notifications were given up on after their tries: the admins hear it once per new failure, not only
+    when someone happens to look at `admin outbox`."""
+
+    kind: ClassVar[str] = "alert_delivery_failed"
+    dead: int  # how many are given up on now
+    audience: str  # where the newest was going
+    error: str  # why it failed, as the platform said
+
+    def key(self) -> str:
+        return "outbox"

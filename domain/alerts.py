@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from domain.lifecycle import Status
 from domain.users import Role
 
-SCANS = ("overdue", "due_soon", "stages", "approvals", "stock", "summary")
+SCANS = ("overdue", "due_soon", "stages", "approvals", "stock", "summary", "delivery")
 
 
 @dataclass(frozen=True)

@@ -343,6 +343,7 @@ SCAN_WORDS: dict[str, str] = {
     "approvals": "approvals", "approval": "approvals", "审批": "approvals",
     "stock": "stock", "库存": "stock",
     "summary": "summary", "简报": "summary", "汇总": "summary",
+    "delivery": "delivery", "outbox": "delivery", "投递": "delivery", "送达": "delivery",
 }  # fmt: skip
 
 

@@ -61,7 +61,7 @@ def _about(t: Translator, detail: dict[str, Any]) -> str:
         return t.status(str(detail["stage"]))
     if detail.get("role"):
         return t.name("role_", str(detail["role"]))
-    return ""
+    return str(detail.get("audience", ""))
 
 
 def dead_letters(t: Translator, view: DeadLettersView) -> Message:

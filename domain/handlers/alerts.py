@@ -16,6 +16,7 @@ from domain.alert_events import (
     ApprovalEscalated,
     ApprovalWaiting,
     DailySummary,
+    DeliveryFailed,
     OrderDueSoon,
     OrderOverdue,
     StageOverdue,
@@ -194,6 +195,22 @@ def scan_summary(uow: UnitOfWork, ctx: Context) -> Outcome:
     return Outcome()
 
 
+def scan_delivery(uow: UnitOfWork, ctx: Context) -> Outcome:
+    """Dead letters: one alert per newest failure, so a new one is told again and a standing one is not;
+    it ends quietly when they are retried. A failure to deliver this very alert raises nothing (no loop)."""
+    dead = [d for d in uow.delivery.dead(50) if d.kind != DeliveryFailed.kind]
+    found: dict[str, Finding] = {}
+    if dead:
+        newest = dead[0]
+        key = f"delivery:dead:{newest.id}"
+        found[key] = Finding(key, "outbox", 1, {"audience": newest.audience, "error": newest.last_error[:200]})
+    out = reconcile(uow.alerts, "delivery", found, ctx.now)
+    for f in out.raised:
+        count = uow.delivery.backlog().dead
+        uow.publish(DeliveryFailed(count, str(f.detail["audience"]), str(f.detail["error"])))
+    return out
+
+
 def _local(ctx: Context) -> datetime:
     return ctx.now.astimezone(ZoneInfo(ctx.alerts.timezone))
 
@@ -205,4 +222,5 @@ SCAN: dict[str, Callable[[UnitOfWork, Context], Outcome]] = {
     "approvals": scan_approvals,
     "stock": scan_stock,
     "summary": scan_summary,
+    "delivery": scan_delivery,
 }

@@ -30,8 +30,10 @@ def age(desk: Desk, ids: list[int], status: str, days: float) -> None:
 
 
 def kept(desk: Desk) -> list[tuple[int, str]]:
+    """The rows of the test (a scheduler's run also tells the admins of the dead letter: not counted here)."""
+    mine = select(o.id, o.status).where(o.kind != "alert_delivery_failed").order_by(o.id)
     with desk.engine.connect() as conn:
-        return [(r.id, r.status) for r in conn.execute(select(o.id, o.status).order_by(o.id))]
+        return [(r.id, r.status) for r in conn.execute(mine)]
 
 
 def a_month_of_mail(desk: Desk) -> None:

@@ -9,11 +9,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 
 from adapters.sql import tables as t
 from adapters.sql.engine import make_engine
 from adapters.sql.leader import AdvisoryLeader, LeaseLeader
+from adapters.sql.outbox import write_events
 from adapters.sql.watch_repo import SqlAlerts
 from bot.bootstrap import Desk, bootstrap
 from bot.clock import FixedClock
@@ -23,6 +24,7 @@ from bot.scheduler import Scheduler
 from domain import commands as c
 from domain.commands import LineInput
 from domain.errors import ConcurrentUpdate
+from domain.events import OrderShipped
 from domain.users import Front
 from tests.integration.seed import seed
 
@@ -232,3 +234,17 @@ def test_the_scans_read_active_alerts_from_their_partial_index(any_desk: Desk) -
             conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
             plan = conn.exec_driver_sql("EXPLAIN " + query, params).all()  # type: ignore[arg-type]
     assert "ix_alerts_active_kind" in " ".join(str(row) for row in plan)
+
+
+def test_notifications_given_up_on_reach_the_admins_once(any_desk: Desk) -> None:
+    o = t.outbox.c
+    with any_desk.engine.begin() as conn:
+        write_events(conn, [OrderShipped("SO-1", "CUST-001", "SF", "1", "liu")], lambda e: ("channel:gone",),
+                     any_desk.clock.now())  # fmt: skip
+        conn.execute(update(t.outbox).values(status="dead", attempts=12, last_error="undeliverable: channel_not_found"))
+    for _ in range(3):
+        scan(any_desk, "delivery")
+    with any_desk.engine.connect() as conn:
+        told = conn.execute(select(o.audience, o.payload).where(o.kind == "alert_delivery_failed")).all()
+    assert sorted(a for a, _ in told) == ["channel:alerts", "role:admin"]
+    assert told[0].payload == {"dead": 1, "audience": "channel:gone", "error": "undeliverable: channel_not_found"}

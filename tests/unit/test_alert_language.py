@@ -18,6 +18,7 @@ from domain.alert_events import (
     ApprovalEscalated,
     ApprovalWaiting,
     DailySummary,
+    DeliveryFailed,
     OrderDueSoon,
     OrderOverdue,
     StageOverdue,
@@ -47,6 +48,8 @@ def parser() -> CommandParser:
         ("admin scan overdue stock", c.RunScans(("overdue", "stock"))),
         ("管理 检查 逾期 审批 环节", c.RunScans(("overdue", "approvals", "stages"))),
         ("admin scan due sla summary", c.RunScans(("due_soon", "stages", "summary"))),
+        ("admin scan delivery", c.RunScans(("delivery",))),
+        ("管理 检查 投递", c.RunScans(("delivery",))),
         ("admin outbox", c.ListDeadLetters()),
         ("admin outbox retry 12 #13", c.RetryDeadLetters((12, 13))),
         ("admin outbox retry all", c.RetryDeadLetters()),
@@ -92,6 +95,14 @@ def test_every_alert_is_said_in_both_languages(event: Event, lang: str) -> None:
     assert "SO-2026-000001" in text and "ev_" not in text and "{" not in text
     if lang == "zh" and event.kind != "alert_cleared":
         assert any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_notifications_given_up_on_are_said_in_both_languages(lang: str) -> None:
+    t = Translator(lang, ZoneInfo("Asia/Shanghai"))
+    text = render_batch("alert_delivery_failed", [DeliveryFailed(3, "channel:gone", "channel_not_found").payload()], t)
+    assert "3" in text and "channel:gone" in text and "admin outbox retry all" in text and "{" not in text
+    assert lang == "en" or any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def test_role_and_stage_names_are_translated() -> None:

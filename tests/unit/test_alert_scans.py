@@ -15,6 +15,7 @@ from domain.alert_events import (
     ApprovalEscalated,
     ApprovalWaiting,
     DailySummary,
+    DeliveryFailed,
     OrderDueSoon,
     OrderOverdue,
     StageOverdue,
@@ -26,7 +27,7 @@ from domain.commands import ChangeInput, LineInput
 from domain.errors import InvalidInput, PermissionDenied
 from domain.events import Event, StockLow, StockRecovered
 from domain.lifecycle import Status
-from domain.ports import Context
+from domain.ports import Context, DeadLetter
 from domain.users import Front, Role, User
 from tests.fakes import TODAY, FakeUnitOfWork, ctx, customer, events_of, product, user
 
@@ -221,3 +222,24 @@ def test_active_alerts_are_listed(bus: MessageBus, uow: FakeUnitOfWork) -> None:
     scan(bus, uow, T0 + timedelta(days=3), "overdue")
     view = bus.handle(c.ListAlerts(), ctx(LILY))
     assert [(a.kind, a.subject) for a in view.alerts] == [("overdue", number)] and view.total == 1
+
+
+def test_notifications_given_up_on_are_told_once_per_new_failure(bus: MessageBus, uow: FakeUnitOfWork) -> None:
+    def given_up(i: int, to: str = "channel:gone", kind: str = "order_shipped") -> None:
+        uow.saved.dead.append(DeadLetter(i, kind, to, "SO-1", 12, "undeliverable: channel_not_found", T0))
+
+    assert scan(bus, uow, T0, "delivery") == []
+    given_up(7)
+    told = scan(bus, uow, T0, "delivery")
+    assert told == [DeliveryFailed(1, "channel:gone", "undeliverable: channel_not_found")]
+    assert scan(bus, uow, T0 + timedelta(minutes=5), "delivery") == []  # still standing: not told again
+    given_up(9, "user:lily")
+    assert scan(bus, uow, T0 + timedelta(minutes=10), "delivery") == [
+        DeliveryFailed(2, "user:lily", "undeliverable: channel_not_found")
+    ]
+    bus.handle(c.RetryDeadLetters(), ctx(user("admin", "admin")))
+    assert scan(bus, uow, T0 + timedelta(minutes=15), "delivery") == []  # retried: over, quietly
+    assert not [a for a in bus.handle(c.ListAlerts(), ctx(LILY)).alerts if a.kind == "delivery"]
+    # failing to tell the admins that something failed raises nothing more: no loop
+    given_up(11, "channel:alerts", DeliveryFailed.kind)
+    assert scan(bus, uow, T0 + timedelta(minutes=20), "delivery") == []
