@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import insert, select, update
 
 from adapters.sql import tables as t
 from adapters.sql.delivery_tables import outbox_targets
@@ -14,6 +14,7 @@ from adapters.sql.retention import purge_sent
 from bot.bootstrap import Desk
 from bot.config_alerts import SchedulerSettings
 from bot.scheduler import Scheduler
+from tests.integration.plans import plan, statements
 from tests.integration.test_outbox import fixed, shipped
 
 o = t.outbox.c
@@ -85,21 +86,9 @@ def test_keep_sent_days_zero_keeps_everything(any_desk: Desk) -> None:
 def test_finding_old_sent_rows_reads_an_index_not_the_whole_outbox(any_desk: Desk) -> None:
     """The scheduler looks for old sent rows after every run: with years of notifications that must be an index
     range, not a read of the outbox (PostgreSQL is told to prefer an index, so a tiny table still shows it)."""
-    statements: list[tuple[str, object]] = []
-
-    def keep(_conn: object, _cursor: object, statement: str, parameters: object, *_: object) -> None:
-        statements.append((statement, parameters))
-
-    event.listen(any_desk.engine, "before_cursor_execute", keep)
-    try:
+    with statements(any_desk.engine) as sent:
         assert purge_sent(any_desk.engine, any_desk.clock.now()) == 0
-    finally:
-        event.remove(any_desk.engine, "before_cursor_execute", keep)
-    ((query, params),) = [(q, p) for q, p in statements if q.lstrip().upper().startswith("SELECT")]
+    ((query, params),) = [(q, p) for q, p in sent if q.lstrip().upper().startswith("SELECT")]
     with any_desk.engine.begin() as conn:
-        if conn.dialect.name == "sqlite":
-            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + query, params).all()  # type: ignore[arg-type]
-        else:
-            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-            plan = conn.exec_driver_sql("EXPLAIN " + query, params).all()  # type: ignore[arg-type]
-    assert "ix_outbox_status_sent_at" in " ".join(str(row) for row in plan)
+        shown = plan(conn, query, params)
+    assert "ix_outbox_status_sent_at" in shown

@@ -9,7 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
 from adapters.sql import tables as t
 from adapters.sql.engine import make_engine
@@ -26,6 +26,7 @@ from domain.commands import LineInput
 from domain.errors import ConcurrentUpdate
 from domain.events import OrderShipped
 from domain.users import Front
+from tests.integration.plans import plan, statements
 from tests.integration.seed import seed
 
 
@@ -217,23 +218,13 @@ def test_the_scans_read_active_alerts_from_their_partial_index(any_desk: Desk) -
     """Years of cleared alerts must not slow the scans: the query for the active ones must be one the partial
     index ix_alerts_active_kind can answer (`active IS true` cannot; PostgreSQL is told to prefer an index, so
     a tiny test table still shows whether it could use it)."""
-    statements: list[tuple[str, object]] = []
-
-    def keep(_conn: object, _cursor: object, statement: str, parameters: object, *_: object) -> None:
-        statements.append((statement, parameters))
-
     with any_desk.uow() as uow:
         conn = uow.session.connection()
-        event.listen(conn, "before_cursor_execute", keep)
-        SqlAlerts(uow.session).active("overdue")
-        event.remove(conn, "before_cursor_execute", keep)
-        ((query, params),) = statements
-        if conn.dialect.name == "sqlite":
-            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + query, params).all()  # type: ignore[arg-type]
-        else:
-            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-            plan = conn.exec_driver_sql("EXPLAIN " + query, params).all()  # type: ignore[arg-type]
-    assert "ix_alerts_active_kind" in " ".join(str(row) for row in plan)
+        with statements(conn) as sent:
+            SqlAlerts(uow.session).active("overdue")
+        ((query, params),) = sent
+        shown = plan(conn, query, params)
+    assert "ix_alerts_active_kind" in shown
 
 
 def test_notifications_given_up_on_reach_the_admins_once(any_desk: Desk) -> None:
