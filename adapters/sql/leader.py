@@ -108,8 +108,11 @@ class AdvisoryLeader:
         _record(self._conn, self.name, self.holder, self.clock, self.ttl)
 
     def _drop(self) -> None:
+        """Close the real connection, not hand it back to the pool: the pool's reset is a rollback, which
+        keeps a session's advisory lock — a process that thinks it lost the lead would still hold it."""
         if self._conn is not None:
             try:
+                self._conn.invalidate()
                 self._conn.close()
             except Exception:
                 log.debug("closing a broken connection failed", exc_info=True)

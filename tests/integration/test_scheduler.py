@@ -177,6 +177,24 @@ def test_postgres_advisory_lock_is_held_by_one_and_freed_with_its_connection(pg_
     a.release()
 
 
+def test_a_holder_that_fails_to_record_itself_really_lets_go_of_the_lock(pg_desks: tuple[Desk, Desk]) -> None:
+    """Not only a dead connection: any failure that makes the holder give up the lead must free the lock
+    (a pooled connection would keep it, and then nobody could lead)."""
+    one, two = pg_desks
+    ttl = timedelta(seconds=30)
+    a = AdvisoryLeader(one.engine, one.clock, "scheduler", "a", ttl)
+    b = AdvisoryLeader(two.engine, two.clock, "scheduler", "b", ttl)
+    assert a.try_lead()
+
+    def timed_out(taken: bool = False) -> None:
+        raise RuntimeError("canceling statement due to statement timeout")
+
+    a._note = timed_out  # type: ignore[method-assign]
+    assert not a.try_lead()
+    assert b.try_lead()
+    b.release()
+
+
 def test_only_the_leading_scheduler_scans(any_desk: Desk) -> None:
     seed(any_desk)
     late_order(any_desk)
