@@ -196,8 +196,9 @@ def scan_summary(uow: UnitOfWork, ctx: Context) -> Outcome:
 
 
 def scan_delivery(uow: UnitOfWork, ctx: Context) -> Outcome:
-    """Dead letters: one alert per newest failure, so a new one is told again and a standing one is not;
-    it ends quietly when they are retried. A failure to deliver this very alert raises nothing (no loop)."""
+    """Dead letters: the alert stands while any remain (keyed by the newest) and ends quietly when they are
+    retried; the admins hear of each dead letter once, when it is the newest — retrying a newer one never
+    announces an older one again. A failure to deliver this very alert raises nothing (no loop)."""
     dead = [d for d in uow.delivery.dead(50) if d.kind != DeliveryFailed.kind]
     found: dict[str, Finding] = {}
     if dead:
@@ -206,8 +207,9 @@ def scan_delivery(uow: UnitOfWork, ctx: Context) -> Outcome:
         found[key] = Finding(key, "outbox", 1, {"audience": newest.audience, "error": newest.last_error[:200]})
     out = reconcile(uow.alerts, "delivery", found, ctx.now)
     for f in out.raised:
-        count = uow.delivery.backlog().dead
-        uow.publish(DeliveryFailed(count, str(f.detail["audience"]), str(f.detail["error"])))
+        if uow.alerts.mark_once(f"told:{f.key}", "told", ctx.now):
+            count = uow.delivery.backlog().dead
+            uow.publish(DeliveryFailed(count, str(f.detail["audience"]), str(f.detail["error"])))
     return out
 
 

@@ -237,6 +237,8 @@ def test_notifications_given_up_on_are_told_once_per_new_failure(bus: MessageBus
     assert scan(bus, uow, T0 + timedelta(minutes=10), "delivery") == [
         DeliveryFailed(2, "user:lily", "undeliverable: channel_not_found")
     ]
+    bus.handle(c.RetryDeadLetters((9,)), ctx(user("admin", "admin")))
+    assert scan(bus, uow, T0 + timedelta(minutes=12), "delivery") == []  # 7 is the newest again: told already
     bus.handle(c.RetryDeadLetters(), ctx(user("admin", "admin")))
     assert scan(bus, uow, T0 + timedelta(minutes=15), "delivery") == []  # retried: over, quietly
     assert not [a for a in bus.handle(c.ListAlerts(), ctx(LILY)).alerts if a.kind == "delivery"]
