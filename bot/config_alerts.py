@@ -59,6 +59,8 @@ def _number(data: dict[str, Any], key: str, default: float, section: str, minimu
 def _clock_time(value: Any, name: str) -> time | None:
     if value in ("", None, False):
         return None
+    if isinstance(value, time):  # a TOML local time (summary_at = 18:00:00) arrives as one already
+        return value
     try:
         hours, minutes = str(value).split(":")
         return time(int(hours), int(minutes))

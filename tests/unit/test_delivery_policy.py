@@ -115,6 +115,7 @@ approval_remind_hours = 2
 approval_escalate_hours = 6
 escalate_to = { finance = "admin" }
 summary_at = ""
+stock_digest_at = 07:45:00
 summary_channels = { orders = "*", "CUST-001" = "CUST-001" }
 [alerts.stages]
 pending_confirmation = { hours = 12 }
@@ -130,7 +131,7 @@ in_production = { hours = 240, role = "production" }
     assert (d.slack_channel.per_second, d.slack_channel.burst) == (0.5, 2)
     assert d.keep_sent_days == 0
     assert s.scheduler.every == 30 and s.scheduler.enabled
-    assert a.due_soon_days == 0 and a.summary_at is None and a.stock_digest_at == time(8, 30)
+    assert a.due_soon_days == 0 and a.summary_at is None and a.stock_digest_at == time(7, 45)
     assert a.escalation_for(Role.finance) is Role.admin and a.escalation_for(Role.production) is Role.sales_manager
     assert a.stages[Status.pending_confirmation].hours == 12
     assert a.stages[Status.pending_confirmation].role is Role.sales_manager  # kept from the defaults
