@@ -178,12 +178,19 @@ class Dispatcher:
         return [m for m in rows if m.kind in self.policy.urgent]
 
     def _fold(self, rows: list[OutboxMessage], i: int) -> list[OutboxMessage]:
-        """A run of one digest kind becomes one message; everything else goes one by one."""
+        """A run of one digest kind becomes one message; everything else goes one by one. Only rows tried
+        as often as the head fold with it: a digest retried after reaching some of its targets stays the
+        digest those targets got (their record is the head's), and later rows go as a message of their own."""
         head = rows[i]
         if head.kind not in self.policy.digest_kinds:
             return [head]
         j = i + 1
-        while j < len(rows) and rows[j].kind == head.kind and j - i < self.policy.digest_max:
+        while (
+            j < len(rows)
+            and rows[j].kind == head.kind
+            and rows[j].attempts == head.attempts
+            and j - i < self.policy.digest_max
+        ):
             j += 1
         return rows[i:j] if j - i >= self.policy.digest_min else [head]
 

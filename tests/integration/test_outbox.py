@@ -300,3 +300,36 @@ def test_a_fan_out_resumes_where_it_failed(any_desk: Desk) -> None:
         fan.each(row_id, ["a", "b", "c"], str, send)
     fan.each(row_id, ["a", "b", "c"], str, send)
     assert reached == ["a", "b-failed", "b", "c"]
+
+
+def test_a_digest_retried_after_failing_half_way_still_reaches_everyone_with_everything(any_desk: Desk) -> None:
+    """A digest to two people fails after the first; a new row arrives before the retry. The retry must not
+    fold the new row into what the first person was already sent, or they would never see it."""
+    from adapters.sql.fanout import FanOut
+
+    clock = fixed(any_desk)
+    fan, seen = FanOut(any_desk.engine), {"a": set(), "b": set()}  # type: ignore[var-annotated]
+
+    class TwoPeople(Recorder):
+        def send(self, batch: Sequence[OutboxMessage]) -> None:
+            def push(person: str) -> None:
+                if person == "b" and self.fail_times:
+                    self.fail_times -= 1
+                    raise ConnectionError("down")
+                seen[person] |= {m.subject for m in batch}
+
+            fan.each(batch[0].id, ["a", "b"], str, push)
+
+    def low(i: int) -> None:
+        with any_desk.engine.begin() as conn:
+            row = StockLow(f"SKU-{i}", Decimal(1), Decimal(10), Decimal(20), "MAIN")
+            write_events(conn, [row], lambda e: ("channel:stock",), clock.now())
+
+    low(0), low(1)
+    d = dispatcher(any_desk, TwoPeople(fail_times=1))
+    assert d.run_once() == 0  # a got the digest of two, b failed
+    low(2)
+    clock.advance(seconds=10)
+    while d.run_once():
+        pass
+    assert seen == {"a": {"SKU-0", "SKU-1", "SKU-2"}, "b": {"SKU-0", "SKU-1", "SKU-2"}}
