@@ -28,11 +28,12 @@ class Runtime:
             self.scheduler.start()
 
     def stop(self) -> None:
+        # the dispatcher before Telegram: a push in flight needs Telegram's client still open
         if self.scheduler is not None:
             self.scheduler.stop()
+        self.loop.stop()
         if self.telegram is not None:
             self.telegram.stop()
-        self.loop.stop()
 
 
 def build_runtime(desk: Desk, slack: Any, telegram: Any, *, scheduler: bool = True) -> Runtime:
