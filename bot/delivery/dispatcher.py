@@ -76,9 +76,10 @@ class Dispatcher:
                 conn, now, self.name, self._lease, self._prefixes, lambda a: self._transport(a) is not None,
                 self.policy.lanes_per_pass,
             )  # fmt: skip
+        # a lane's lease runs from the claim, not from when a worker gets to it
         if self._pool is not None and len(lanes) > 1:
-            return sum(self._pool.map(self._work, lanes))
-        return sum(self._work(a) for a in lanes)
+            return sum(self._pool.map(lambda a: self._work(a, now), lanes))
+        return sum(self._work(a, now) for a in lanes)
 
     def next_due(self) -> datetime | None:
         """When something not due now will be (for the loop to sleep until then)."""
@@ -92,15 +93,15 @@ class Dispatcher:
             self._pool.shutdown(wait=True)
 
     # -- one lane ---------------------------------------------------------------------------------
-    def _work(self, audience: str) -> int:
+    def _work(self, audience: str, leased_at: datetime) -> int:
         transport = self._transport(audience)
         assert transport is not None  # the claim took only lanes a transport accepts
         sent, not_before, error = 0, None, None
-        leased_at = self.clock.now()
         keys: set[str] = set()  # the destinations paced on this lane, whose schedule it carries
         try:
             with self.engine.begin() as conn:
-                rows = self._not_quiet(conn, store.lane_rows(conn, audience, leased_at, self.policy.rows_per_lane))
+                due = store.lane_rows(conn, audience, self.clock.now(), self.policy.rows_per_lane)
+                rows = self._not_quiet(conn, due)
                 left = store.lane_pace(conn, audience)
             self.pacer.adopt(left)
             keys.update(left)
