@@ -96,7 +96,12 @@ class SlackTransport:
             else:
 
                 def post(to: tuple[str, str | None]) -> None:
-                    self.client.chat_postMessage(channel=to[0], text=self.render(batch, self.translator(to[1])))
+                    try:
+                        self.client.chat_postMessage(channel=to[0], text=self.render(batch, self.translator(to[1])))
+                    except SlackApiError as err:
+                        if _code(err) in PERMANENT:  # this one person cannot be reached; the others still can
+                            raise Undeliverable(_code(err)) from err
+                        raise
 
                 # a role's members: one who got it before a failure is not sent it again on the retry
                 self.fanout.each(message.id, self._targets(message.audience), lambda to: to[0], post)
@@ -104,9 +109,8 @@ class SlackTransport:
             status = err.response.status_code
             if status == 429:
                 raise RetryLater(float(err.response.headers.get("Retry-After", 1) or 1), "rate limited") from err
-            code = str(err.response.get("error", "")) if isinstance(err.response.data, dict) else ""
-            if code in PERMANENT:
-                raise Undeliverable(code) from err
+            if _code(err) in PERMANENT:
+                raise Undeliverable(_code(err)) from err
             raise
 
     # -- approval messages ------------------------------------------------------------------------------
@@ -167,3 +171,7 @@ class SlackTransport:
             self.client.chat_update(channel=posted.channel, ts=posted.ts, text=text, blocks=body)
         if not view.cr.is_decided:
             self._post_missing(view)
+
+
+def _code(err: SlackApiError) -> str:
+    return str(err.response.get("error", "")) if isinstance(err.response.data, dict) else ""

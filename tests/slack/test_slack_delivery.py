@@ -112,3 +112,18 @@ def test_a_role_dm_that_failed_half_way_reaches_only_the_rest_on_the_retry(world
     clock.advance(seconds=10)
     assert world.deliver() == 1
     assert [ch for ch, _ in world.fake.posted] == [SLACK_IDS["lily"], SLACK_IDS["liu"]]  # lily once, liu once
+
+
+def test_one_member_who_cannot_be_reached_does_not_stop_a_roles_message(world: World) -> None:
+    with world.desk.uow() as uow:
+        lily = uow.users.get("lily")
+        assert lily is not None
+        lily.roles = lily.roles | {Role.warehouse}  # lily and liu are the warehouse now
+        uow.commit()
+    world.fake.fail("chat.postMessage", error="user_disabled", channel=SLACK_IDS["lily"])
+    write(world, [StageOverdue("SO-2026-000009", "CUST-001", "lily", "ready", 50, 48, "warehouse")], "role:warehouse")
+    assert world.deliver() == 1  # sent: liu has it, lily's account is gone
+    assert [ch for ch, _ in world.fake.posted] == [SLACK_IDS["liu"]]
+    o = t.outbox.c
+    with world.desk.engine.connect() as conn:
+        assert conn.execute(select(o.status)).scalars().all() == ["sent"]
