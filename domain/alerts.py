@@ -108,10 +108,6 @@ class Outcome:
     escalated: list[Finding] = field(default_factory=list)
     cleared: list[Alert] = field(default_factory=list)
 
-    @property
-    def empty(self) -> bool:
-        return not (self.raised or self.escalated or self.cleared)
-
 
 def reconcile(store: AlertStore, kind: str, found: Mapping[str, Finding], now: datetime) -> Outcome:
     """What changed since the last scan of ``kind``: raised, escalated, cleared. Every step is a

@@ -38,7 +38,7 @@ MESSAGES: dict[str, str] = {
     "alerts_leader": "Scheduler: {holder}, since {since}",
     "alerts_no_leader": "Scheduler: not running in any process",
     "alert_overdue": "late", "alert_due_soon": "due soon", "alert_stage": "stage too long", "alert_approval": "approval waiting", "alert_delivery": "notifications given up on",
-    "lbl_alert": "Alert", "lbl_subject": "About", "lbl_since": "Since", "lbl_level": "Level",
+    "lbl_alert": "Alert", "lbl_subject": "About", "lbl_since": "Since",
     "lbl_to": "To", "lbl_tries": "Tries", "lbl_error": "Last error", "lbl_id": "ID",
     "dead_title": "Undelivered notifications: {dead} dead, {pending} waiting",
     "dead_none": "Nothing was given up on; {pending} waiting to be sent.",

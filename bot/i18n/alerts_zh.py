@@ -38,7 +38,7 @@ MESSAGES: dict[str, str] = {
     "alerts_leader": "定时任务：{holder}，自 {since}",
     "alerts_no_leader": "定时任务：没有进程在运行",
     "alert_overdue": "逾期", "alert_due_soon": "即将到期", "alert_stage": "环节超时", "alert_approval": "待审批", "alert_delivery": "通知未送达",
-    "lbl_alert": "提醒", "lbl_subject": "对象", "lbl_since": "开始", "lbl_level": "级别",
+    "lbl_alert": "提醒", "lbl_subject": "对象", "lbl_since": "开始",
     "lbl_to": "发给", "lbl_tries": "次数", "lbl_error": "最近错误", "lbl_id": "编号",
     "dead_title": "未送达的通知：放弃 {dead} 条，待发送 {pending} 条",
     "dead_none": "没有放弃的通知；待发送 {pending} 条。",

@@ -48,10 +48,10 @@ def run_scans(cmd: c.RunScans, uow: UnitOfWork, ctx: Context) -> ScanReport:
     return ScanReport(counts)
 
 
-def _found(rows: list[OrderBrief], prefix: str, suffix: str = "") -> dict[str, Finding]:
+def _found(rows: list[OrderBrief], prefix: str) -> dict[str, Finding]:
     found = {}
     for r in rows:
-        key = f"{prefix}:{r.number}{suffix}"
+        key = f"{prefix}:{r.number}"
         found[key] = Finding(key, r.number, 1, {"customer": r.customer, "owner": r.owner})
     return found
 
