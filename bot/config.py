@@ -11,13 +11,16 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.config_alerts import ConfigError as ConfigError  # where every front end looks for it
 from bot.config_alerts import (
+    ALERT_KEYS,
+    DELIVERY_KEYS,
+    SCHEDULER_KEYS,
     SchedulerSettings,
     alert_policy,
     delivery_policy,
     scheduler_settings,
 )
+from bot.config_alerts import ConfigError as ConfigError  # where every front end looks for it
 from bot.delivery.policy import DeliveryPolicy
 from domain.alerts import AlertPolicy
 from domain.approval import CONDITIONS, ApprovalPolicy, ApprovalRule, ChangeWindow
@@ -102,9 +105,9 @@ _KNOWN = {
     "slack": {"channels"},
     "telegram": {"bot_username"},
     "routes": None,  # free keys: event kinds
-    "delivery": None,  # checked by bot.config_alerts
-    "scheduler": None,
-    "alerts": None,
+    "delivery": DELIVERY_KEYS,
+    "scheduler": SCHEDULER_KEYS,
+    "alerts": ALERT_KEYS,
 }
 
 
@@ -217,7 +220,7 @@ def _reject_unknown(data: dict[str, Any], where: Path) -> None:
         if allowed is not None and isinstance(value, dict):
             for key in value:
                 if key not in allowed:
-                    raise ConfigError(f"{where}: unknown key {section}.{key}")
+                    raise ConfigError(f"{where}: unknown key {section}.{key} (keys: {', '.join(sorted(allowed))})")
 
 
 def _decimal(value: Any, name: str) -> Decimal:

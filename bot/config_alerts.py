@@ -43,12 +43,6 @@ ALERT_KEYS = {
 }  # fmt: skip
 
 
-def _unknown(section: str, data: dict[str, Any], known: set[str]) -> None:
-    for key in data:
-        if key not in known:
-            raise ConfigError(f"unknown key {section}.{key} (keys: {', '.join(sorted(known))})")
-
-
 def _number(data: dict[str, Any], key: str, default: float, section: str, minimum: float = 0.0) -> float:
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
@@ -75,7 +69,6 @@ def _kinds(value: Any, name: str) -> frozenset[str]:
 
 
 def delivery_policy(data: dict[str, Any], timezone: str) -> DeliveryPolicy:
-    _unknown("delivery", data, DELIVERY_KEYS)
     d, s = DeliveryPolicy(), "delivery"
     quiet = None
     raw = data.get("quiet_hours", "")
@@ -97,8 +90,13 @@ def delivery_policy(data: dict[str, Any], timezone: str) -> DeliveryPolicy:
         digest_min=int(_number(data, "digest_min", d.digest_min, s, 2)),
         digest_kinds=_kinds(data["digest_kinds"], "delivery.digest_kinds") if "digest_kinds" in data else DIGEST_KINDS,
         slack_channel=Pace(_number(data, "slack_per_channel", d.slack_channel.per_second, s, 0.01), burst),
-        telegram_chat=Pace(_number(data, "telegram_per_chat", d.telegram_chat.per_second, s, 0.01), 3),
-        telegram_group=Pace(_number(data, "telegram_per_group_minute", 20, s, 1) / 60, 3),
+        telegram_chat=Pace(
+            _number(data, "telegram_per_chat", d.telegram_chat.per_second, s, 0.01), d.telegram_chat.burst
+        ),
+        telegram_group=Pace(
+            _number(data, "telegram_per_group_minute", d.telegram_group.per_second * 60, s, 1) / 60,
+            d.telegram_group.burst,
+        ),
         telegram_bot=Pace(per_bot, int(per_bot)),
         workers=int(_number(data, "workers", d.workers, s, 1)),
         keep_sent_days=int(_number(data, "keep_sent_days", d.keep_sent_days, s, 0)),
@@ -106,7 +104,6 @@ def delivery_policy(data: dict[str, Any], timezone: str) -> DeliveryPolicy:
 
 
 def scheduler_settings(data: dict[str, Any]) -> SchedulerSettings:
-    _unknown("scheduler", data, SCHEDULER_KEYS)
     d, s = SchedulerSettings(), "scheduler"
     return SchedulerSettings(
         enabled=bool(data.get("enabled", True)),
@@ -117,7 +114,6 @@ def scheduler_settings(data: dict[str, Any]) -> SchedulerSettings:
 
 
 def alert_policy(data: dict[str, Any], timezone: str) -> AlertPolicy:
-    _unknown("alerts", data, ALERT_KEYS)
     d, s = AlertPolicy(), "alerts"
     remind = _number(data, "approval_remind_hours", d.approval_remind_hours, s, 0)
     escalate = _number(data, "approval_escalate_hours", d.approval_escalate_hours, s, 0)
