@@ -81,7 +81,7 @@ HELP: dict[str, tuple[str, str, str, str]] = {
                  "the chats bound to a customer; revoke one", "客户已绑定的联系人；解除某个绑定"),
     "admin": (
         "admin grant USER ROLE | admin revoke USER ROLE | admin users [ROLE] | admin alerts | "
-        "admin scan [overdue|due|stages|approvals|stock|summary] | admin outbox [retry ID…|all]",
+        "admin scan [overdue|due|stages|approvals|stock|summary|delivery] | admin outbox [retry ID…|all]",
         "admin grant lily sales",
         "manage users and roles; active alerts and who runs the scheduler; run the scans now; "
         "undelivered notifications and sending them again (admin)",
