@@ -208,11 +208,14 @@ def test_the_daily_summary_per_channel_once(bus: MessageBus, uow: FakeUnitOfWork
 
 
 def test_only_an_admin_runs_scans_and_a_refusal_is_audited(bus: MessageBus, uow: FakeUnitOfWork) -> None:
+    number = new_order(bus, TODAY + timedelta(days=1))
+    bus.handle(c.ConfirmOrder(number), ctx(LILY))
+    late = T0 + timedelta(days=3)  # a scan allowed to run now would raise an alert
     with pytest.raises(PermissionDenied):
-        bus.handle(c.RunScans(), at(T0, LILY))
+        bus.handle(c.RunScans(), at(late, LILY))
     assert [e.outcome for e in uow.audit_entries("RunScans")] == ["denied"]
     with pytest.raises(InvalidInput):
-        bus.handle(c.RunScans(("weather",)), at(T0))
+        bus.handle(c.RunScans(("weather", "overdue")), at(late))
     assert not [e for e in uow.outbox if e.kind.startswith("alert")]
 
 
