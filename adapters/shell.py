@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TextIO
 
-from bot.replies.message import Message
+from bot.conversation.replies.message import Message
 from domain.users import Front
 
 Handle = Callable[[Front, str, str], Message]

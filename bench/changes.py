@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from adapters.sql import tables as t
 from bench.core import Figure, build_desk, percentiles, timed
-from bot.bootstrap import Desk
+from bot.app.bootstrap import Desk
 from domain import commands as c
 from domain.approval import ApprovalPolicy
 from domain.users import Front

@@ -15,12 +15,12 @@ from pathlib import Path
 
 from adapters.sql.engine import make_engine
 from adapters.sql.schema import upgrade
-from bot.bootstrap import Desk, bootstrap
-from bot.chat import Chat
-from bot.clock import FixedClock
-from bot.config import Settings
-from bot.demo import load_demo
-from bot.language.dates import DateReader
+from bot.app.bootstrap import Desk, bootstrap
+from bot.app.clock import FixedClock
+from bot.app.config import Settings
+from bot.app.demo import load_demo
+from bot.conversation.chat import Chat
+from bot.conversation.language.dates import DateReader
 from domain import commands as c
 from domain.parties import Customer
 from domain.users import Front

@@ -20,7 +20,7 @@ Everything is the production path: ``build_slack`` (transport, dispatcher, loop)
 ``time.monotonic`` and counts a post when it arrives; the pacer keeps its own on the clock when the send
 is reserved, before the HTTP call. A post that reaches the fake a few ms sooner after its reservation than
 the one that set the lane's pace (the lane's first, on a cold connection, is the slow one) would find the
-bucket a few ms short of a token; a send that had to wait therefore goes ``bot.delivery.pacing.MARGIN``
+bucket a few ms short of a token; a send that had to wait therefore goes ``adapters.delivery.pacing.MARGIN``
 (50 ms) after its slot — the schedule still advances 1 s per post, so the rate is unchanged.
 
 The default run takes about 500 s (10 000 rows / 20 channels at 1/s); ``--delivery-rows 1000`` is ≈ 50 s.
@@ -43,10 +43,10 @@ from adapters.sql.engine import make_engine
 from adapters.sql.outbox import write_events
 from adapters.sql.schema import upgrade
 from bench.core import Figure
-from bot.bootstrap import Desk, bootstrap
-from bot.clock import SystemClock
-from bot.config import Settings
-from bot.slack_runtime import SlackSecrets, build_slack
+from bot.app.bootstrap import Desk, bootstrap
+from bot.app.clock import SystemClock
+from bot.app.config import Settings
+from bot.app.slack_runtime import SlackSecrets, build_slack
 from domain.events import OrderStatusChanged
 from tests.slack.fake_api import FakeSlack
 

@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from adapters.delivery.pacing import Pacer
 from bench.core import Figure
 from bench.delivery import BURST, CHANNELS, INTERVAL, NUMBER, POLL_S, RATE, _counts, _desk, _fill, _no_proxy
-from bot.delivery.pacing import Pacer
-from bot.slack_runtime import SlackSecrets, build_slack
+from bot.app.slack_runtime import SlackSecrets, build_slack
 from tests.slack.fake_api import FakeSlack
 
 DISPATCHERS = 2

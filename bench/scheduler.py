@@ -40,9 +40,9 @@ from adapters.sql.schema import upgrade
 from bench.core import T0, Figure
 from bench.scheduler_data import Loader, log
 from bench.stock import pg_schema
-from bot.bootstrap import Desk, bootstrap
-from bot.clock import FixedClock
-from bot.config import Settings
+from bot.app.bootstrap import Desk, bootstrap
+from bot.app.clock import FixedClock
+from bot.app.config import Settings
 from domain.alerts import SCANS
 from domain.commands import RunScans
 

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import Connection, insert
 
 from adapters.sql import tables as t
-from bot.bootstrap import Desk
-from bot.demo import _customers, _ensure_users, _products, _reserve_numbers, _store_new
-from bot.demo_data import CARRIERS, HOLD_REASONS
+from bot.app.bootstrap import Desk
+from bot.app.demo import _customers, _ensure_users, _products, _reserve_numbers, _store_new
+from bot.app.demo_data import CARRIERS, HOLD_REASONS
 from domain.alerts import DEFAULT_STAGES
 from domain.changes import ChangeKind, CRStatus, RequestedChange
 from domain.lifecycle import Status

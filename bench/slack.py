@@ -1,7 +1,7 @@
 """Slack front-end figures (issue 5): signed `/order` slash commands over HTTP at a steady rate, ack
 latency of orderbot on the 100 000 demo orders beside a bare bolt app that only acks, in the same run.
 
-Both apps sit behind the same threaded WSGI server (`bot.slack_runtime.http_server`) with bolt's WSGI
+Both apps sit behind the same threaded WSGI server (`bot.app.slack_runtime.http_server`) with bolt's WSGI
 adapter, so the difference is the work behind the ack: our replay check (one INSERT + fsync) before
 it, and the command itself (parse, query, render, answer to the ``response_url``) after it, competing
 for the same two cores and the same GIL. The load is open-loop: send times are fixed in advance
@@ -37,9 +37,9 @@ from sqlalchemy import select
 
 from adapters.sql import tables as t
 from bench.core import Figure, build_desk, percentiles
-from bot.bootstrap import Desk
-from bot.chat import Chat
-from bot.slack_runtime import SlackRuntime, SlackSecrets, build_slack, http_server
+from bot.app.bootstrap import Desk
+from bot.app.slack_runtime import SlackRuntime, SlackSecrets, build_slack, http_server
+from bot.conversation.chat import Chat
 from domain.users import Front
 
 SECRET = "bench-signing-secret"

@@ -24,10 +24,10 @@ from sqlalchemy import Engine, text
 from adapters.sql.engine import make_engine
 from adapters.sql.schema import upgrade
 from bench.core import T0, Figure, build_desk, percentiles, raw_sqlite_update_rate, timed
-from bot.bootstrap import Desk, bootstrap
-from bot.chat import Chat
-from bot.clock import FixedClock
-from bot.config import Settings
+from bot.app.bootstrap import Desk, bootstrap
+from bot.app.clock import FixedClock
+from bot.app.config import Settings
+from bot.conversation.chat import Chat
 from domain import commands as c
 from domain.parties import Customer, Product
 from domain.users import Front, Role, User

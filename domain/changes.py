@@ -10,6 +10,7 @@ new version instead of being applied blindly.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,7 +19,7 @@ from typing import Any
 from domain.errors import Conflict
 from domain.events import Event
 from domain.money import plain
-from domain.users import Role
+from domain.users import Role, User
 
 
 class ChangeKind(enum.StrEnum):
@@ -178,6 +179,34 @@ class ChangeRequest:
     def require_pending(self) -> None:
         if self.is_decided:
             raise Conflict("cr_already_decided", number=self.number, cr_status=self.status.value)
+
+    # -- who decides (every front end, handler and transport asks here) -------------------------------
+    def acting_roles(self, user: User, delegations: Sequence[Delegation],
+                     roles: Sequence[Role] | None = None) -> list[tuple[Role, str]]:  # fmt: skip
+        """(role, on behalf of) for each pending role (or each of ``roles``) ``user`` may decide: a role they
+        hold (an admin may decide any), or one they stand in for as an active backup (``delegations``: those
+        covering today). The requester decides nothing of their own request."""
+        if user.name == self.requested_by:
+            return []
+        mine = [d for d in delegations if d.backup == user.name]
+        out: list[tuple[Role, str]] = []
+        for role in self.pending_roles() if roles is None else roles:
+            if role in user.roles or Role.admin in user.roles:
+                out.append((role, ""))
+                continue
+            behalf = next((d.delegator for d in mine if d.role is role), None)
+            if behalf is not None:
+                out.append((role, behalf))
+        return out
+
+    def asks(self, user: User, delegations: Sequence[Delegation]) -> bool:
+        """Whether the request waits for ``user``: they hold a pending role, or stand in for a holder. An admin
+        may decide but is not asked (no approval message goes to admins as such)."""
+        if self.is_decided or user.name == self.requested_by:
+            return False
+        pending = set(self.pending_roles())
+        backups = {d.backup for d in delegations if d.role in pending}
+        return bool(user.roles & pending) or user.name in backups
 
     # -- deciding ------------------------------------------------------------------------------
     def approve(self, roles: list[tuple[Role, str]], by: str, now: datetime, version: int) -> None:

@@ -1,6 +1,6 @@
 """Commands (change something) and queries (read something): plain dataclasses.
 
-The command language in ``bot.language`` turns chat text into these; handlers run them.
+The command language in ``bot.conversation.language`` turns chat text into these; handlers run them.
 Dates arrive already resolved to calendar dates, except shifts of an order's due date
 (``DueShift``), which only the handler can resolve against the order it loads.
 """
@@ -13,6 +13,9 @@ from decimal import Decimal
 
 # scans and delivery administration live in their own module
 from domain.alert_commands import ListAlerts, ListDeadLetters, RetryDeadLetters, RunScans
+
+# what the delivery side asks the core
+from domain.audience_queries import ChangeDeciders, ChatBinding, CustomerChats, Recipients
 
 # change requests and customers' contacts live in their own module; every command is reachable from here
 from domain.change_commands import (
@@ -318,14 +321,17 @@ __all__ = [
     "BindContact",
     "CancelOrder",
     "CancelPurchaseOrder",
+    "ChangeDeciders",
     "ChangeInput",
     "ChangeReport",
+    "ChatBinding",
     "CloseOrder",
     "Command",
     "ConfirmOrder",
     "CreateOrder",
     "CreatePurchaseOrder",
     "CustomerChange",
+    "CustomerChats",
     "Delegate",
     "DeliverOrder",
     "DiffOrder",
@@ -357,6 +363,7 @@ __all__ = [
     "PurchaseSuggestions",
     "Query",
     "ReceivePurchaseOrder",
+    "Recipients",
     "RejectChange",
     "RemoveLine",
     "ReportWorkOrder",

@@ -15,7 +15,7 @@ def _url() -> str:
     url = config.get_main_option("sqlalchemy.url")
     if url:
         return url
-    from bot.config import load_settings
+    from bot.app.config import load_settings
 
     return load_settings().database_url
 

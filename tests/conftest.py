@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from adapters.delivery import DeliveryPolicy, Pace
 from adapters.sql.engine import make_engine
 from adapters.sql.schema import upgrade
-from bot.bootstrap import Desk, bootstrap
-from bot.clock import FixedClock
-from bot.config import Settings
-from bot.delivery import DeliveryPolicy, Pace
+from bot.app.bootstrap import Desk, bootstrap
+from bot.app.clock import FixedClock
+from bot.app.config import Settings
 
 # Sunday 22 November 2026, 09:00 in Shanghai.
 T0 = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)

@@ -20,10 +20,10 @@ from slack_sdk import WebClient
 
 from adapters.slack import blocks, forms, home
 from adapters.sql.slack_store import SlackStore
-from bot.chat import Chat
-from bot.i18n import Translator
-from bot.language.errors import ParseError
-from bot.replies import Message
+from bot.conversation.chat import Chat
+from bot.conversation.i18n import Translator
+from bot.conversation.language.errors import ParseError
+from bot.conversation.replies import Message
 from domain import commands as c
 from domain.errors import OrderbotError
 from domain.money import plain

@@ -25,9 +25,9 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.i18n import Translator
-from bot.replies.changes import change_text, change_view, impact_lines
-from bot.replies.message import Button, Message, Table, render_table
+from bot.conversation.i18n import Translator
+from bot.conversation.replies.changes import change_text, change_view, impact_lines
+from bot.conversation.replies.message import Button, Message, Table, render_table
 from domain.changes import ChangeRequest, CRStatus
 from domain.impact import Impact
 from domain.results import ChangeView

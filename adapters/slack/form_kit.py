@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
 )
 
-from bot.language.tokens import _QUOTES, MAX_TEXT
+from bot.conversation.language.tokens import _QUOTES, MAX_TEXT
 
 CALLBACK_NEW_ORDER = "orderbot_new_order"
 CALLBACK_CHANGE = "orderbot_change"

@@ -52,11 +52,11 @@ from adapters.slack.form_kit import (
     shorten,
     texts_for,
 )
-from bot.i18n import Translator
-from bot.language.change_parser import ITEMS
-from bot.language.errors import ParseError
-from bot.language.parser import KEYWORDS
-from bot.language.tokens import looks_like_sku, quantity
+from bot.conversation.i18n import Translator
+from bot.conversation.language.change_parser import ITEMS
+from bot.conversation.language.errors import ParseError
+from bot.conversation.language.parser import KEYWORDS
+from bot.conversation.language.tokens import looks_like_sku, quantity
 from domain.money import plain
 
 

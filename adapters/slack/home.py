@@ -33,8 +33,8 @@ from adapters.slack.blocks import (
     plain_text,
     section_block,
 )
-from bot.i18n import Translator
-from bot.replies.changes import age, roles_text
+from bot.conversation.i18n import Translator
+from bot.conversation.replies.changes import age, roles_text
 from domain.changes import ChangeRequest
 from domain.impact import Impact
 from domain.lifecycle import NOT_SHIPPED, Status

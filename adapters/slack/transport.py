@@ -16,13 +16,12 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from adapters.delivery.policy import Pace
 from adapters.slack import blocks
 from adapters.sql.fanout import FanOut
-from adapters.sql.outbox import OutboxMessage
 from adapters.sql.slack_store import SlackStore
-from adapters.transports.base import Limit, RetryLater, Undeliverable
-from bot.delivery.policy import Pace
-from bot.i18n import Translator
+from bot.conversation.delivery import Limit, Notification, RetryLater, Undeliverable
+from bot.conversation.i18n import Translator
 from domain import commands as c
 from domain.changes import ChangeRequest
 from domain.errors import OrderbotError
@@ -39,7 +38,7 @@ PERMANENT = frozenset(
     {"channel_not_found", "not_in_channel", "is_archived", "msg_too_long", "no_text", "invalid_blocks",
      "user_not_found", "user_disabled", "cannot_dm_bot", "restricted_action"}
 )  # fmt: skip
-Render = Callable[[Sequence[OutboxMessage], Translator], str]
+Render = Callable[[Sequence[Notification], Translator], str]
 
 
 class SlackTransport:
@@ -73,7 +72,7 @@ class SlackTransport:
                 people = [u for u in uow.users.all() if role is not None and role in u.roles]
         return [(u.slack_id, u.language) for u in people if u.slack_id]
 
-    def limits(self, message: OutboxMessage) -> Sequence[Limit]:
+    def limits(self, message: Notification) -> Sequence[Limit]:
         kind, _, name = message.audience.partition(":")
         if kind == "channel" and name == APPROVALS and message.kind in CR_KINDS:
             return ()  # updates in place (chat.update) are not paced per channel
@@ -85,7 +84,7 @@ class SlackTransport:
         return [Limit(f"slack:{t}", self.pace.per_second, self.pace.burst) for t in targets]
 
     # -- sending -----------------------------------------------------------------------------------
-    def send(self, batch: Sequence[OutboxMessage]) -> None:
+    def send(self, batch: Sequence[Notification]) -> None:
         message = batch[0]
         kind, _, name = message.audience.partition(":")
         try:
@@ -133,7 +132,7 @@ class SlackTransport:
             backups = {d.backup for d in uow.changes.delegations(today) if d.role in pending}
         return [u for u in users if (u.roles & pending) or u.name in backups]
 
-    def _post_approval(self, message: OutboxMessage) -> None:
+    def _post_approval(self, message: Notification) -> None:
         number = str(message.payload.get("cr", ""))
         view = self._view(number)
         if view is None:
@@ -160,7 +159,7 @@ class SlackTransport:
             answer = self.client.chat_postMessage(channel=target, text=text, blocks=body)
             self.store.remember(number, target, str(answer["channel"]), str(answer["ts"]), t.lang, self.clock.now())
 
-    def _update_approval(self, message: OutboxMessage) -> None:
+    def _update_approval(self, message: Notification) -> None:
         number = str(message.payload.get("cr", ""))
         view = self._view(number)
         if view is None:

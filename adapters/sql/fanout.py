@@ -12,7 +12,7 @@ from typing import TypeVar
 from sqlalchemy import Engine, insert, select
 
 from adapters.sql.tables import outbox_targets
-from adapters.transports.base import Undeliverable
+from bot.conversation.delivery import Undeliverable
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Connection, Exists, exists, func, or_, select, true, update
 
-from adapters.sql.outbox import OutboxMessage
 from adapters.sql.tables import outbox, outbox_lanes
+from bot.conversation.delivery import Notification
 
 o, lane = outbox.c, outbox_lanes.c
 
@@ -57,14 +57,14 @@ def claim_lanes(
     return found
 
 
-def lane_rows(conn: Connection, audience: str, now: datetime, limit: int) -> list[OutboxMessage]:
+def lane_rows(conn: Connection, audience: str, now: datetime, limit: int) -> list[Notification]:
     stmt = (
         select(o.id, o.kind, o.subject, o.audience, o.payload, o.attempts, o.created_at)
         .where(o.audience == audience, o.status == "pending", o.available_at <= now)
         .order_by(o.id)
         .limit(limit)
     )
-    return [OutboxMessage(*row) for row in conn.execute(stmt).all()]
+    return [Notification(*row) for row in conn.execute(stmt).all()]
 
 
 def renew(conn: Connection, audience: str, me: str, now: datetime, lease: timedelta) -> bool:

@@ -4,9 +4,7 @@ the audience's lane (created once) that dispatchers will lease to deliver it in 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence, Set
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import Connection, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -17,17 +15,6 @@ from domain.events import Event
 
 Router = Callable[[Event], Sequence[str]]
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # a lane's not_before when nothing holds it back
-
-
-@dataclass(frozen=True)
-class OutboxMessage:
-    id: int
-    kind: str
-    subject: str
-    audience: str
-    payload: dict[str, Any]
-    attempts: int
-    created_at: datetime
 
 
 def write_events(

@@ -17,12 +17,12 @@ from typing import Any
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.chat import Chat
-from bot.i18n import Translator, language_of
-from bot.language.customer_parser import CustomerParser
-from bot.language.errors import ParseError
-from bot.language.parser import HelpRequest
-from bot.replies import Message, render, render_customer_help, render_error
+from bot.conversation.chat import Chat
+from bot.conversation.i18n import Translator, language_of
+from bot.conversation.language.customer_parser import CustomerParser
+from bot.conversation.language.errors import ParseError
+from bot.conversation.language.parser import HelpRequest
+from bot.conversation.replies import Message, render, render_customer_help, render_error
 from domain import commands as c
 from domain.errors import OrderbotError
 from domain.ports import Clock

@@ -13,11 +13,10 @@ from typing import Any
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
+from adapters.delivery.policy import DeliveryPolicy
 from adapters.sql.fanout import FanOut
-from adapters.sql.outbox import OutboxMessage
-from adapters.transports.base import Limit, RetryLater
-from bot.delivery.policy import DeliveryPolicy
-from bot.i18n import Translator
+from bot.conversation.delivery import Limit, Notification, RetryLater
+from bot.conversation.i18n import Translator
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +32,7 @@ class TelegramTransport:
 
     def __init__(self, bot: Bot, loop: asyncio.AbstractEventLoop, desk: Any,
                  translator: Callable[[str | None], Translator],
-                 render: Callable[[Sequence[OutboxMessage], Translator], str], timeout: float = 30.0,
+                 render: Callable[[Sequence[Notification], Translator], str], timeout: float = 30.0,
                  policy: DeliveryPolicy | None = None) -> None:  # fmt: skip
         self.bot, self.loop, self.desk = bot, loop, desk
         self.translator, self.render, self.timeout = translator, render, timeout
@@ -43,17 +42,17 @@ class TelegramTransport:
     def accepts(self, audience: str) -> bool:
         return audience.startswith("customer:")
 
-    def wanted(self, message: OutboxMessage) -> bool:
+    def wanted(self, message: Notification) -> bool:
         if message.kind == "order_status_changed":
             return str(message.payload.get("new", "")) in TOLD_STAGES
         return message.kind in TOLD
 
-    def _chats(self, message: OutboxMessage) -> list[Any]:
+    def _chats(self, message: Notification) -> list[Any]:
         customer = message.audience.partition(":")[2]
         with self.desk.uow(readonly=True) as uow:
             return list(uow.contacts.active_chats(customer))
 
-    def limits(self, message: OutboxMessage) -> Sequence[Limit]:
+    def limits(self, message: Notification) -> Sequence[Limit]:
         """Per chat (slower in groups, whose ids are negative), and the whole bot once per chat."""
         if not self.wanted(message):
             return ()
@@ -67,7 +66,7 @@ class TelegramTransport:
             found.append(Limit("tg:bot", p.telegram_bot.per_second, p.telegram_bot.burst, cost=len(chats)))
         return found
 
-    def send(self, batch: Sequence[OutboxMessage]) -> None:
+    def send(self, batch: Sequence[Notification]) -> None:
         wanted = [m for m in batch if self.wanted(m)]
         if not wanted:
             return  # internal moves (ready, closed, …) are not the customer's business

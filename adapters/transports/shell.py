@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 
-from adapters.sql.outbox import OutboxMessage
-from adapters.transports.base import Limit
+from bot.conversation.delivery import Limit, Notification
 
 
 class ShellTransport:
     prefixes = ("channel:", "user:", "role:")
 
-    def __init__(self, write: Callable[[str], None], render: Callable[[Sequence[OutboxMessage]], str],
+    def __init__(self, write: Callable[[str], None], render: Callable[[Sequence[Notification]], str],
                  me: Callable[[], str], my_roles: Callable[[], Collection[str]] = tuple) -> None:  # fmt: skip
         self._write, self._render, self._me, self._roles = write, render, me, my_roles
 
@@ -22,9 +21,9 @@ class ShellTransport:
             return name in self._roles()
         return kind == "channel" or (kind == "user" and name == self._me())
 
-    def limits(self, message: OutboxMessage) -> Sequence[Limit]:
+    def limits(self, message: Notification) -> Sequence[Limit]:
         return ()  # a terminal has no rate limit
 
-    def send(self, batch: Sequence[OutboxMessage]) -> None:
+    def send(self, batch: Sequence[Notification]) -> None:
         text = self._render(batch).replace("\n", "\n     ")
         self._write(f"  📣 [{batch[0].audience}] {text}")

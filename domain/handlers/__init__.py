@@ -6,7 +6,19 @@ from collections.abc import Callable
 from typing import Any
 
 from domain import commands as c
-from domain.handlers import admin, alerts, change_views, changes, contacts, delivery, orders, queries, stock, supply
+from domain.handlers import (
+    admin,
+    alerts,
+    audience,
+    change_views,
+    changes,
+    contacts,
+    delivery,
+    orders,
+    queries,
+    stock,
+    supply,
+)
 
 Handler = Callable[[Any, Any, Any], Any]
 
@@ -75,6 +87,10 @@ HANDLERS: dict[type, Handler] = {
     c.MyOrder: contacts.my_order,
     c.CustomerChange: contacts.customer_change,
     c.RunScans: alerts.run_scans,
+    c.Recipients: audience.recipients,
+    c.ChangeDeciders: audience.change_deciders,
+    c.CustomerChats: audience.customer_chats,
+    c.ChatBinding: audience.chat_binding,
     c.ListAlerts: delivery.list_alerts,
     c.ListDeadLetters: delivery.list_dead_letters,
     c.RetryDeadLetters: delivery.retry_dead_letters,

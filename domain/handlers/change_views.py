@@ -20,7 +20,7 @@ from domain.users import APPROVING, Role
 
 
 def waiting_for(uow: UnitOfWork, ctx: Context, cr: ChangeRequest) -> bool:
-    return cr.requested_by != ctx.user.name and bool(acting_roles(uow, ctx, cr.pending_roles()))
+    return bool(acting_roles(uow, ctx, cr))
 
 
 def pending_approvals(q: c.PendingApprovals, uow: UnitOfWork, ctx: Context) -> ChangesView:

@@ -140,19 +140,9 @@ def load_change(uow: UnitOfWork, number: str, lock: bool = False) -> ChangeReque
     return cr
 
 
-def acting_roles(uow: UnitOfWork, ctx: Context, roles: list[Role]) -> list[tuple[Role, str]]:
-    """(role, on behalf of) for each of ``roles`` the user may decide: their own, or as someone's backup."""
-    user = ctx.user
-    out: list[tuple[Role, str]] = []
-    delegated = [d for d in uow.changes.delegations(ctx.today) if d.backup == user.name]
-    for role in roles:
-        if role in user.roles or Role.admin in user.roles:
-            out.append((role, ""))
-            continue
-        backup_for = next((d.delegator for d in delegated if d.role is role), None)
-        if backup_for is not None:
-            out.append((role, backup_for))
-    return out
+def acting_roles(uow: UnitOfWork, ctx: Context, cr: ChangeRequest,
+                 roles: list[Role] | None = None) -> list[tuple[Role, str]]:  # fmt: skip
+    return cr.acting_roles(ctx.user, uow.changes.delegations(ctx.today), roles)
 
 
 def _may_decide(uow: UnitOfWork, cr: ChangeRequest, ctx: Context, only: str | None,
@@ -169,7 +159,7 @@ def _may_decide(uow: UnitOfWork, cr: ChangeRequest, ctx: Context, only: str | No
             raise InvalidInput("cr_role_not_required", number=cr.number, role=role.value,
                                roles=", ".join(r.value for r in cr.required_roles))  # fmt: skip
         pending = [r for r in pending if r is role]
-    acting = acting_roles(uow, ctx, pending)
+    acting = acting_roles(uow, ctx, cr, pending)
     if not acting and pending:
         raise PermissionDenied(action, tuple(r.value for r in pending))
     return acting
@@ -182,7 +172,7 @@ def approve_change(cmd: c.ApproveChange, uow: UnitOfWork, ctx: Context) -> Chang
         if any(d.outcome == "approved" for d in mine):  # a double click or a retry: already done
             return ChangeView("cr_already_approved", cr, load_order(uow, cr.order_number))
         raise Conflict("cr_already_decided", number=cr.number, cr_status=cr.status.value)
-    if ctx.user.name != cr.requested_by and mine and not acting_roles(uow, ctx, cr.pending_roles()):
+    if ctx.user.name != cr.requested_by and mine and not acting_roles(uow, ctx, cr):
         return ChangeView("cr_already_approved", cr, load_order(uow, cr.order_number))  # a double click
     acting = _may_decide(uow, cr, ctx, cmd.role)
     order = load_order(uow, cr.order_number)

@@ -30,7 +30,7 @@ def cli_env(db: str, now: str = T0.isoformat(), **extra: str) -> dict[str, str]:
 
 def run_cli(args: list[str], db: str, stdin: str = "", **extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "bot.app.cli", *args],
         input=stdin,
         capture_output=True,
         text=True,

@@ -9,7 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bot.clock import FixedClock
+from bot.app.clock import FixedClock
 from tests.conftest import T0, make_desk, sqlite_url
 from tests.e2e.cli import ROOT, cli_env
 from tests.integration.seed import seed
@@ -34,7 +34,7 @@ def test_serve_answers_slack_and_telegram_on_one_port(tmp_path: Path) -> None:
             ORDERBOT_TELEGRAM_API_URL=telegram.base_url,
         )
         proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", "0"],
+            [sys.executable, "-m", "bot.app.cli", "serve", "--host", "127.0.0.1", "--port", "0"],
             env=env, cwd=ROOT, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         try:

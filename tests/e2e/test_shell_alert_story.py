@@ -9,7 +9,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from bot.clock import FixedClock
+from bot.app.clock import FixedClock
 from tests.conftest import T0, make_desk, sqlite_url
 from tests.e2e.cli import ROOT, cli_env
 from tests.integration.seed import seed
@@ -37,7 +37,7 @@ admin scan weather
 
 
 def shell(db: str, now: str, script: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot.cli", "shell"], input=script, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "bot.app.cli", "shell"], input=script, capture_output=True, text=True,
                           env=cli_env(db, now), cwd=ROOT, timeout=120)  # fmt: skip
 
 

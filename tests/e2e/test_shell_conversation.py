@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, select
 
 from adapters.sql import tables as t
-from bot.clock import FixedClock
+from bot.app.clock import FixedClock
 from tests.conftest import T0, make_desk, sqlite_url
 from tests.e2e.cli import run_cli
 from tests.integration.seed import seed

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.clock import FixedClock
+from bot.app.clock import FixedClock
 from tests.conftest import T0, make_desk, sqlite_url
 from tests.e2e.cli import run_cli
 from tests.integration.seed import seed

@@ -11,9 +11,9 @@ import sys
 from datetime import timedelta
 from decimal import Decimal
 
-from bot.bootstrap import bootstrap
-from bot.clock import FixedClock
-from bot.config import Settings
+from bot.app.bootstrap import bootstrap
+from bot.app.clock import FixedClock
+from bot.app.config import Settings
 from domain import commands as c
 from domain.users import Front
 from tests.conftest import T0

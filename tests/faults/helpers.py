@@ -18,9 +18,10 @@ from sqlalchemy import Engine, select
 
 from adapters.sql import lanes
 from adapters.sql import tables as t
-from adapters.sql.outbox import OutboxMessage, write_events
-from bot.bootstrap import Desk
-from bot.slack_runtime import SlackRuntime, SlackSecrets, build_slack
+from adapters.sql.outbox import write_events
+from bot.app.bootstrap import Desk
+from bot.app.slack_runtime import SlackRuntime, SlackSecrets, build_slack
+from bot.conversation.delivery import Notification
 from domain.events import Event, OrderShipped
 from tests.slack.fake_api import Call, FakeSlack
 
@@ -79,18 +80,18 @@ def rows(engine: Engine, audience: str | None = None) -> list[Any]:
         return list(conn.execute(stmt).all())
 
 
-def messages(engine: Engine, audience: str, now: datetime) -> list[OutboxMessage]:
+def messages(engine: Engine, audience: str, now: datetime) -> list[Notification]:
     """The lane's pending rows as the dispatcher reads them, in order."""
     with engine.connect() as conn:
         return lanes.lane_rows(conn, audience, now, 100_000)
 
 
-def every_message(engine: Engine, audience: str) -> list[OutboxMessage]:
+def every_message(engine: Engine, audience: str) -> list[Notification]:
     """Every row of the lane whatever its status, in outbox order."""
     o = t.outbox.c
     stmt = select(o.id, o.kind, o.subject, o.audience, o.payload, o.attempts, o.created_at)
     with engine.connect() as conn:
-        return [OutboxMessage(*r) for r in conn.execute(stmt.where(o.audience == audience).order_by(o.id)).all()]
+        return [Notification(*r) for r in conn.execute(stmt.where(o.audience == audience).order_by(o.id)).all()]
 
 
 def slack(desk: Desk, fake: FakeSlack) -> SlackRuntime:
@@ -98,7 +99,7 @@ def slack(desk: Desk, fake: FakeSlack) -> SlackRuntime:
     return build_slack(desk, SlackSecrets(TOKEN, api_url=fake.base_url), verify_token=False)
 
 
-def texts(runtime: SlackRuntime, batch: Sequence[OutboxMessage]) -> list[str]:
+def texts(runtime: SlackRuntime, batch: Sequence[Notification]) -> list[str]:
     """What Slack shows for each row, rendered as the transport renders it (one message each)."""
     transport: Any = runtime.dispatcher.transports["slack"]
     return [transport.render([m], transport.translator(None)) for m in batch]
@@ -192,7 +193,7 @@ def start_worker(env: Mapping[str, str], log: Path, *args: str) -> Worker:
     out = log.open("wb")
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "worker", *args],
+            [sys.executable, "-m", "bot.app.cli", "worker", *args],
             env=dict(env), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=out,
         )  # fmt: skip
     finally:

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
+from adapters.delivery import DeliveryPolicy
 from adapters.sql import tables as t
 from adapters.sql.outbox import write_events
-from bot.clock import FixedClock
-from bot.delivery import DeliveryPolicy
+from bot.app.clock import FixedClock
 from domain.events import OrderShipped
 from tests.conftest import T0, UNPACED, make_desk
 from tests.faults.helpers import (

@@ -15,8 +15,8 @@ from sqlalchemy import Engine, select, text
 
 from adapters.sql import tables as t
 from adapters.sql.engine import make_engine
-from bot.bootstrap import Desk
-from bot.clock import FixedClock
+from bot.app.bootstrap import Desk
+from bot.app.clock import FixedClock
 from domain import commands as c
 from domain.handlers.delivery import SCHEDULER_LEASE
 from domain.users import Front

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.bootstrap import Desk
+from bot.app.bootstrap import Desk
 from domain.commands import AdjustStock, ApproveChange, CancelOrder
 from domain.lifecycle import Status
 from domain.parties import Customer, MakeOrBuy, Product, Tier

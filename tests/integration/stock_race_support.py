@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bot.bootstrap import Desk
+from bot.app.bootstrap import Desk
 from domain import commands as c
 from domain.users import Front
 

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.sql import tables as t
-from bot.bootstrap import Desk
-from bot.clock import FixedClock
+from bot.app.bootstrap import Desk
+from bot.app.clock import FixedClock
 from domain import commands as c
 from domain.changes import CRStatus
 from domain.commands import ChangeInput, DueShift, LineInput

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.sql import tables as t
-from bot import importer
-from bot.bootstrap import Desk
-from bot.clock import FixedClock
-from bot.demo import demo_is_needed, load_demo
-from bot.importer import import_csv
+from bot.app import importer
+from bot.app.bootstrap import Desk
+from bot.app.clock import FixedClock
+from bot.app.demo import demo_is_needed, load_demo
+from bot.app.importer import import_csv
 from domain import commands as c
 from domain.errors import InvalidInput, PermissionDenied
 from domain.lifecycle import OPEN, Status

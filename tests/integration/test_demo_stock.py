@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from adapters.sql import tables as t
-from bot.bootstrap import Desk
-from bot.chat import Chat
-from bot.demo import load_demo
+from bot.app.bootstrap import Desk
+from bot.app.demo import load_demo
+from bot.conversation.chat import Chat
 from domain.users import Front
 
 

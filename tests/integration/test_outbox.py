@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from adapters.delivery import DeliveryPolicy, Dispatcher, Pace, QuietHours
+from adapters.delivery.pacing import MARGIN
 from adapters.sql import tables as t
-from adapters.sql.outbox import OutboxMessage, write_events
-from adapters.transports.base import Limit, RetryLater, Undeliverable
-from bot.bootstrap import Desk
-from bot.clock import FixedClock
-from bot.delivery import DeliveryPolicy, Dispatcher, Pace, QuietHours
-from bot.delivery.pacing import MARGIN
+from adapters.sql.outbox import write_events
+from bot.app.bootstrap import Desk
+from bot.app.clock import FixedClock
+from bot.conversation.delivery import Limit, Notification, RetryLater, Undeliverable
 from domain import commands as c
 from domain.errors import PermissionDenied
 from domain.events import OrderShipped, StockLow
@@ -32,7 +32,7 @@ class Recorder:
     prefixes = ("channel:",)
 
     def __init__(self, fail_times: int = 0, pace: Pace | None = None) -> None:
-        self.sent: list[list[OutboxMessage]] = []
+        self.sent: list[list[Notification]] = []
         self.fail_times = fail_times
         self.retry_after: float | None = None
         self.gone: set[str] = set()
@@ -41,10 +41,10 @@ class Recorder:
     def accepts(self, audience: str) -> bool:
         return audience.startswith("channel:")
 
-    def limits(self, message: OutboxMessage) -> Sequence[Limit]:
+    def limits(self, message: Notification) -> Sequence[Limit]:
         return [Limit(message.audience, self.pace.per_second, self.pace.burst)] if self.pace else []
 
-    def send(self, batch: Sequence[OutboxMessage]) -> None:
+    def send(self, batch: Sequence[Notification]) -> None:
         if batch[0].audience in self.gone:
             raise Undeliverable("channel_not_found")
         if self.retry_after is not None:
@@ -311,7 +311,7 @@ def test_a_digest_retried_after_failing_half_way_still_reaches_everyone_with_eve
     fan, seen = FanOut(any_desk.engine), {"a": set(), "b": set()}  # type: ignore[var-annotated]
 
     class TwoPeople(Recorder):
-        def send(self, batch: Sequence[OutboxMessage]) -> None:
+        def send(self, batch: Sequence[Notification]) -> None:
             def push(person: str) -> None:
                 if person == "b" and self.fail_times:
                     self.fail_times -= 1

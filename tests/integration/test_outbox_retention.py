@@ -11,9 +11,9 @@ from sqlalchemy import insert, select, update
 from adapters.sql import tables as t
 from adapters.sql.delivery_tables import outbox_targets
 from adapters.sql.retention import purge_sent
-from bot.bootstrap import Desk
-from bot.config_alerts import SchedulerSettings
-from bot.scheduler import Scheduler
+from bot.app.bootstrap import Desk
+from bot.app.config_alerts import SchedulerSettings
+from bot.app.scheduler import Scheduler
 from tests.integration.plans import plan, statements
 from tests.integration.test_outbox import fixed, shipped
 

@@ -16,11 +16,11 @@ from adapters.sql.engine import make_engine
 from adapters.sql.leader import AdvisoryLeader, LeaseLeader
 from adapters.sql.outbox import write_events
 from adapters.sql.watch_repo import SqlAlerts
-from bot.bootstrap import Desk, bootstrap
-from bot.clock import FixedClock
-from bot.config import Settings
-from bot.config_alerts import SchedulerSettings
-from bot.scheduler import Scheduler
+from bot.app.bootstrap import Desk, bootstrap
+from bot.app.clock import FixedClock
+from bot.app.config import Settings
+from bot.app.config_alerts import SchedulerSettings
+from bot.app.scheduler import Scheduler
 from domain import commands as c
 from domain.commands import LineInput
 from domain.errors import ConcurrentUpdate

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select, update
 
 from adapters.sql import tables as t
-from bot.bootstrap import Desk
-from bot.clock import FixedClock
+from bot.app.bootstrap import Desk
+from bot.app.clock import FixedClock
 from domain import commands as c
 from domain.changes import ChangeKind, ChangeRequest, CRStatus, Decision, Delegation, RequestedChange
 from domain.errors import ConcurrentUpdate

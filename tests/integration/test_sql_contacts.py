@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from adapters.sql import tables as t
-from bot.bootstrap import Desk
+from bot.app.bootstrap import Desk
 from domain import commands as c
 from domain.commands import LineInput
 from domain.contacts import Contact, Invitation, hash_code

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 from adapters.sql import tables as t
-from bot.bootstrap import Desk
-from bot.chat import Chat
+from bot.app.bootstrap import Desk
+from bot.conversation.chat import Chat
 from domain import commands as c
 from domain.errors import ConcurrentUpdate, ConfirmationFailed, PermissionDenied
 from domain.users import Front

@@ -25,8 +25,8 @@ import pytest
 from sqlalchemy import text
 
 from adapters.sql.stock_repo import SqlStock, SqlSupply
-from bot.bootstrap import Desk
-from bot.clock import FixedClock
+from bot.app.bootstrap import Desk
+from bot.app.clock import FixedClock
 from domain import commands as c
 from domain.errors import ConfirmationFailed, Conflict
 from tests.conftest import T0, make_desk, sqlite_url

@@ -25,9 +25,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from sqlalchemy import Connection, text
 
-from bot.bootstrap import Desk, bootstrap
-from bot.clock import FixedClock
-from bot.config import Settings
+from bot.app.bootstrap import Desk, bootstrap
+from bot.app.clock import FixedClock
+from bot.app.config import Settings
 from domain import commands as c
 from domain.errors import ConcurrentUpdate, Conflict, OrderbotError, PermissionDenied
 from domain.results import ChangeView

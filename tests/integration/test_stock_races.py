@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from bot.bootstrap import Desk, bootstrap
-from bot.clock import FixedClock
-from bot.config import Settings
+from bot.app.bootstrap import Desk, bootstrap
+from bot.app.clock import FixedClock
+from bot.app.config import Settings
 from domain import commands as c
 from domain.errors import ConcurrentUpdate, OrderbotError
 from domain.parties import Product

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FixedClock
-from bot.config_alerts import SchedulerSettings
-from bot.scheduler import Scheduler
+from bot.app.clock import FixedClock
+from bot.app.config_alerts import SchedulerSettings
+from bot.app.scheduler import Scheduler
 from domain import commands as c
 from domain.alerts import AlertPolicy
 from domain.commands import ChangeInput, LineInput

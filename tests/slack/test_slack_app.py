@@ -16,8 +16,8 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
 from adapters.sql import tables as t
-from bot.clock import FixedClock
-from bot.slack_runtime import SlackSecrets, build_slack, socket_mode
+from bot.app.clock import FixedClock
+from bot.app.slack_runtime import SlackSecrets, build_slack, socket_mode
 from domain import commands as c
 from domain.commands import LineInput
 from tests.slack import signing

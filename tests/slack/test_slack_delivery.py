@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from adapters.delivery import DeliveryPolicy, Dispatcher, Pace
+from adapters.delivery.pacing import MARGIN
 from adapters.sql import tables as t
 from adapters.sql.outbox import write_events
-from bot.clock import FixedClock
-from bot.delivery import DeliveryPolicy, Dispatcher, Pace
-from bot.delivery.pacing import MARGIN
+from bot.app.clock import FixedClock
 from domain.alert_events import StageOverdue
 from domain.events import OrderShipped, StockLow
 from domain.users import Role

@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from bot.bootstrap import Desk
-from bot.clock import FixedClock
-from bot.slack_runtime import SlackRuntime, SlackSecrets, build_slack, http_server
+from bot.app.bootstrap import Desk
+from bot.app.clock import FixedClock
+from bot.app.slack_runtime import SlackRuntime, SlackSecrets, build_slack, http_server
 from domain.users import Front
 from tests.conftest import T0, UNPACED, make_desk, sqlite_url
 from tests.integration.seed import seed

@@ -16,15 +16,15 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from adapters.delivery import DeliveryPolicy, Dispatcher
+from adapters.delivery.pacing import MARGIN
 from adapters.sql import tables as t
 from adapters.sql.outbox import write_events
-from bot.bootstrap import Desk
-from bot.chat import Chat
-from bot.clock import FixedClock
-from bot.delivery import DeliveryPolicy, Dispatcher
-from bot.delivery.pacing import MARGIN
-from bot.slack_runtime import http_server
-from bot.telegram_runtime import TelegramRuntime, TelegramSecrets
+from bot.app.bootstrap import Desk
+from bot.app.clock import FixedClock
+from bot.app.slack_runtime import http_server
+from bot.app.telegram_runtime import TelegramRuntime, TelegramSecrets
+from bot.conversation.chat import Chat
 from domain import commands as c
 from domain.commands import LineInput
 from domain.events import OrderShipped

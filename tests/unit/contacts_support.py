@@ -8,7 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bot.i18n import Translator
+from bot.conversation.i18n import Translator
 from domain import commands as c
 from domain.bus import MessageBus
 from domain.commands import LineInput

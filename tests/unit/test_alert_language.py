@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.i18n import Translator
-from bot.language.dates import DateReader
-from bot.language.errors import ParseError
-from bot.language.verbs import CommandParser
-from bot.replies import render, render_batch
+from bot.conversation.i18n import Translator
+from bot.conversation.language.dates import DateReader
+from bot.conversation.language.errors import ParseError
+from bot.conversation.language.verbs import CommandParser
+from bot.conversation.replies import render, render_batch
 from domain import commands as c
 from domain.alert_events import (
     AlertCleared,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_settings
-from bot.routing import Router
+from bot.app.config import ConfigError, load_settings
+from bot.app.routing import Router
 from domain.approval import ApprovalPolicy, ApprovalRule, ChangeWindow, Facts
 from domain.events import OrderChanged, RoleChanged
 from domain.users import Role

@@ -7,9 +7,9 @@ import re
 import string
 from pathlib import Path
 
-from bot.i18n import en, zh
-from bot.i18n.help import HELP
-from bot.language.verbs import VERBS
+from bot.conversation.i18n import en, zh
+from bot.conversation.i18n.help import HELP
+from bot.conversation.language.verbs import VERBS
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from bot.config import DEFAULT_ROUTES
-from bot.replies import render_error
-from bot.routing import Router
+from bot.app.config import DEFAULT_ROUTES
+from bot.app.routing import Router
+from bot.conversation.replies import render_error
 from domain import commands as c
 from domain.bus import MessageBus
 from domain.changes import CRStatus

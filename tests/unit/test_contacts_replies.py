@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import DEFAULT_ROUTES
-from bot.i18n import Translator
-from bot.replies import render, render_customer_event, render_event
-from bot.routing import Router
+from bot.app.config import DEFAULT_ROUTES
+from bot.app.routing import Router
+from bot.conversation.i18n import Translator
+from bot.conversation.replies import render, render_customer_event, render_event
 from domain import commands as c
 from domain.bus import MessageBus
 from domain.commands import ChangeInput

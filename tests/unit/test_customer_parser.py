@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.language.customer_parser import CUSTOMER_VERBS, CustomerParser, command_word
-from bot.language.dates import DateReader
-from bot.language.errors import ParseError
-from bot.language.parser import HelpRequest
+from bot.conversation.language.customer_parser import CUSTOMER_VERBS, CustomerParser, command_word
+from bot.conversation.language.dates import DateReader
+from bot.conversation.language.errors import ParseError
+from bot.conversation.language.parser import HelpRequest
 from domain import commands as c
 from domain.commands import ChangeInput, DueShift
 from domain.errors import OrderbotError

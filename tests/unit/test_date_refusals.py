@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.language.dates import DateReader, DateShift
-from bot.language.errors import DateNotUnderstood
-from bot.language.numerals import parse_number
+from bot.conversation.language.dates import DateReader, DateShift
+from bot.conversation.language.errors import DateNotUnderstood
+from bot.conversation.language.numerals import parse_number
 from tests.unit.date_support import SUNDAY
 
 

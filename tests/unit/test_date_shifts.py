@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.language.dates import DateReader, DateShift
-from bot.language.errors import DateNeedsDueDate, DateNotUnderstood
+from bot.conversation.language.dates import DateReader, DateShift
+from bot.conversation.language.errors import DateNeedsDueDate, DateNotUnderstood
 from tests.unit.date_support import SUNDAY
 
 

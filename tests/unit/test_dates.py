@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.language import dates
-from bot.language.dates import DateReader, DateShift
+from bot.conversation.language import dates
+from bot.conversation.language.dates import DateReader, DateShift
 from tests.unit.date_support import SUNDAY, WEDNESDAY
 from tests.unit.test_date_shifts import SHIFTS
 

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from adapters.transports.base import Limit
-from bot.config import ConfigError, load_settings
-from bot.delivery.pacing import MARGIN, Pacer
-from bot.delivery.policy import DeliveryPolicy, QuietHours
+from adapters.delivery.pacing import MARGIN, Pacer
+from adapters.delivery.policy import DeliveryPolicy, QuietHours
+from bot.app.config import ConfigError, load_settings
+from bot.conversation.delivery import Limit
 from domain.lifecycle import Status
 from domain.users import Role
 

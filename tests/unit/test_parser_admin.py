@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 
-from bot.language.dates import DateReader
-from bot.language.errors import ParseError
-from bot.language.parser import HelpRequest
-from bot.language.verbs import CommandParser
+from bot.conversation.language.dates import DateReader
+from bot.conversation.language.errors import ParseError
+from bot.conversation.language.parser import HelpRequest
+from bot.conversation.language.verbs import CommandParser
 from domain import commands as c
 from tests.unit.parser_support import N1, N12, PO1, TODAY, WO1, D
 

@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from bot.language.dates import DateReader
-from bot.language.errors import ParseError
-from bot.language.verbs import CommandParser
+from bot.conversation.language.dates import DateReader
+from bot.conversation.language.errors import ParseError
+from bot.conversation.language.verbs import CommandParser
 from domain import commands as c
 from domain.commands import ChangeInput, DueShift
 from tests.unit.parser_support import N1, TODAY, D

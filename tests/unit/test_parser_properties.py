@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.language.dates import DateReader
-from bot.language.errors import ParseError
-from bot.language.parser import KEYWORDS, STATUS_WORDS
-from bot.language.tokens import order_number
-from bot.language.verbs import VERBS, CommandParser
+from bot.conversation.language.dates import DateReader
+from bot.conversation.language.errors import ParseError
+from bot.conversation.language.parser import KEYWORDS, STATUS_WORDS
+from bot.conversation.language.tokens import order_number
+from bot.conversation.language.verbs import VERBS, CommandParser
 from domain.commands import LineInput
 from domain.errors import OrderbotError
 from tests.unit.parser_support import TODAY

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.cli import COMMANDS
-from bot.config import _KNOWN
-from bot.config_alerts import ALERT_KEYS, DELIVERY_KEYS, SCHEDULER_KEYS
-from bot.language.verbs import VERBS
+from bot.app.cli import COMMANDS
+from bot.app.config import _KNOWN
+from bot.app.config_alerts import ALERT_KEYS, DELIVERY_KEYS, SCHEDULER_KEYS
+from bot.conversation.language.verbs import VERBS
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 

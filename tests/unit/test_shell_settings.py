@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_settings
-from bot.shell_app import shell_delivers
+from bot.app.config import ConfigError, load_settings
+from bot.app.shell_app import shell_delivers
 
 
 @pytest.mark.parametrize(

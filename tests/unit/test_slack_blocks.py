@@ -13,8 +13,8 @@ import pytest
 
 from adapters.slack import blocks as sb
 from adapters.slack import home as slack_home
-from bot.i18n import Translator
-from bot.replies.message import Button, Message, Table
+from bot.conversation.i18n import Translator
+from bot.conversation.replies.message import Button, Message, Table
 from domain import commands as c
 from domain.bus import MessageBus
 from domain.changes import CRStatus

@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from adapters.slack import forms
-from bot.i18n import Translator
-from bot.language.dates import DateReader
-from bot.language.tokens import tokenize
-from bot.language.verbs import CommandParser
+from bot.conversation.i18n import Translator
+from bot.conversation.language.dates import DateReader
+from bot.conversation.language.tokens import tokenize
+from bot.conversation.language.verbs import CommandParser
 from domain import commands as c
 from domain.commands import ChangeInput, DueShift, LineInput
 

@@ -1,0 +1,252 @@
+"""Settings: one orderbot.toml for the business, environment variables for secrets and the database."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from adapters.delivery.policy import DeliveryPolicy
+from bot.app.config_alerts import (
+    ALERT_KEYS,
+    DELIVERY_KEYS,
+    SCHEDULER_KEYS,
+    SchedulerSettings,
+    alert_policy,
+    delivery_policy,
+    scheduler_settings,
+)
+from bot.app.config_alerts import ConfigError as ConfigError  # where every front end looks for it
+from domain.alerts import AlertPolicy
+from domain.approval import CONDITIONS, ApprovalPolicy, ApprovalRule, ChangeWindow
+from domain.checks import OrderPolicy
+from domain.ports import StockPolicy
+from domain.users import Role
+
+DEFAULT_DB = "sqlite:///var/orderbot.db"
+LANGUAGES = ("zh", "en")
+# Who hears what unless [routes] says otherwise (per kind; "*" for the rest). "{customer}" is filled
+# from the event, so a customer hears about their own orders only.
+_TEAM = ("channel:orders",)
+_CUSTOMER = ("channel:orders", "customer:{customer}")
+_APPROVALS = ("channel:approvals",)
+_ALERTS = ("channel:alerts",)
+_STOCK = ("channel:stock",)
+DEFAULT_ROUTES: dict[str, tuple[str, ...]] = {
+    "*": _TEAM,
+    "order_confirmed": _CUSTOMER,
+    "order_shipped": _CUSTOMER,
+    "order_changed": _CUSTOMER,
+    "order_status_changed": _CUSTOMER,  # customers hear of their orders' stages (in production, delivered, ...)
+    "customer_change_decided": _CUSTOMER,  # a change request a customer filed was approved or rejected
+    "cr_created": (*_TEAM, *_APPROVALS),
+    "cr_approval": _APPROVALS,
+    "cr_approved": (*_TEAM, *_APPROVALS),
+    "cr_rejected": (*_TEAM, *_APPROVALS),
+    "cr_reassessed": _APPROVALS,
+    "cr_withdrawn": _APPROVALS,
+    # the scheduler's alerts: {owner}, {role}, {approver}, {escalate_to}, {channel} come from the event
+    "alert_overdue": (*_ALERTS, "user:{owner}"),
+    "alert_due_soon": ("user:{owner}",),
+    "alert_stage_sla": (*_ALERTS, "role:{role}"),
+    "alert_approval_waiting": ("user:{approver}",),
+    "alert_approval_escalated": (*_APPROVALS, "role:{escalate_to}"),
+    "alert_cleared": _ALERTS,
+    "daily_summary": ("channel:{channel}",),
+    "alert_delivery_failed": (*_ALERTS, "role:admin"),
+    "stock_low": _STOCK,
+    "stock_recovered": _STOCK,
+    "stock_digest": _STOCK,
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DB
+    timezone: str = "Asia/Shanghai"
+    language: str = "zh"
+    admins: tuple[str, ...] = ("admin",)
+    shell_user: str = "admin"
+    # does the shell print (and so take) notifications? "auto": only where no Slack front end serves them
+    shell_notifications: str = "auto"
+    demo_when_empty: bool = True
+    policy: OrderPolicy = OrderPolicy()
+    stock: StockPolicy = StockPolicy()
+    approval: ApprovalPolicy = ApprovalPolicy()
+    # route channel name (orders, approvals, ...) -> Slack channel id
+    slack_channels: Mapping[str, str] = field(default_factory=dict)
+    telegram_bot: str = ""  # the bot's @username, for invitation deep links (https://t.me/<bot>?start=<code>)
+    # event kind (or "*") -> audiences such as "channel:orders"; the shell prints every channel
+    routes: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_ROUTES))
+    delivery: DeliveryPolicy = DeliveryPolicy()
+    scheduler: SchedulerSettings = SchedulerSettings()
+    alerts: AlertPolicy = AlertPolicy()
+    source: str = "defaults"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+SHELL_NOTIFICATIONS = ("auto", "on", "off")
+
+_KNOWN = {
+    "orderbot": {"timezone", "language", "admins", "database_url", "demo_when_empty"},
+    "policy": {"max_discount_pct", "require_po_ref"},
+    "shell": {"user", "notifications"},
+    "stock": {"reorder_factor"},
+    "changes": {"penalty", "many_per_month"},
+    "approval": {"rule"},
+    "slack": {"channels"},
+    "telegram": {"bot_username"},
+    "routes": None,  # free keys: event kinds
+    "delivery": DELIVERY_KEYS,
+    "scheduler": SCHEDULER_KEYS,
+    "alerts": ALERT_KEYS,
+}
+
+
+def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    chosen = Path(path or env.get("ORDERBOT_CONFIG") or "orderbot.toml")
+    data: dict[str, Any] = {}
+    if chosen.exists():
+        try:
+            data = tomllib.loads(chosen.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{chosen}: {exc}") from None
+    elif path is not None or "ORDERBOT_CONFIG" in env:
+        raise ConfigError(f"{chosen} does not exist")
+    _reject_unknown(data, chosen)
+    core = data.get("orderbot", {})
+    policy = data.get("policy", {})
+    timezone = str(core.get("timezone", "Asia/Shanghai"))
+    _zone(timezone)
+    settings = Settings(
+        database_url=env.get("ORDERBOT_DATABASE_URL") or core.get("database_url", DEFAULT_DB),
+        timezone=timezone,
+        language=core.get("language", "zh"),
+        admins=tuple(core.get("admins", ["admin"])),
+        shell_user=data.get("shell", {}).get("user", "admin"),
+        shell_notifications=str(data.get("shell", {}).get("notifications", "auto")),
+        demo_when_empty=bool(core.get("demo_when_empty", True)),
+        policy=OrderPolicy(
+            max_discount_pct=_decimal(policy.get("max_discount_pct", "15"), "policy.max_discount_pct"),
+            require_po_ref=bool(policy.get("require_po_ref", False)),
+        ),
+        stock=StockPolicy(
+            reorder_factor=_decimal(data.get("stock", {}).get("reorder_factor", "2"), "stock.reorder_factor")
+        ),
+        approval=_approval(data.get("approval", {}), data.get("changes", {})),
+        slack_channels=_channels(data.get("slack", {}).get("channels", {})),
+        telegram_bot=str(data.get("telegram", {}).get("bot_username", "")).lstrip("@"),
+        routes={**DEFAULT_ROUTES, **{k: tuple(v) for k, v in data.get("routes", {}).items()}},
+        delivery=delivery_policy(data.get("delivery", {}), timezone),
+        scheduler=scheduler_settings(data.get("scheduler", {})),
+        alerts=alert_policy(data.get("alerts", {}), timezone),
+        source=str(chosen) if chosen.exists() else "defaults",
+    )
+    _validate(settings)
+    return settings
+
+
+def _channels(raw: Any) -> dict[str, str]:
+    if not isinstance(raw, dict) or not all(isinstance(v, str) and v for v in raw.values()):
+        raise ConfigError('slack.channels must map names to Slack channel ids, e.g. { orders = "C0123ABCD" }')
+    return {str(k): str(v) for k, v in raw.items()}
+
+
+RULE_KEYS = {"roles", "when", "amount_delta_over", "sunk_cost_over"}
+
+
+def _approval(section: dict[str, Any], changes: dict[str, Any]) -> ApprovalPolicy:
+    """[[approval.rule]] tables (none given: the default policy) and the [changes] window."""
+    default = ApprovalPolicy()
+    rules = default.rules
+    if "rule" in section:
+        raw = section["rule"]
+        if not isinstance(raw, list) or not raw:
+            raise ConfigError("approval.rule must be one or more [[approval.rule]] tables")
+        rules = tuple(_rule(i, r) for i, r in enumerate(raw, 1))
+    window = default.window
+    if "penalty" in changes:
+        try:
+            tiers = tuple((int(days), _decimal(pct, "changes.penalty")) for days, pct in changes["penalty"])
+            window = ChangeWindow(tiers)
+        except (TypeError, ValueError):
+            raise ConfigError("changes.penalty must be pairs of [days, percent], e.g. [[7, 10], [14, 5]]") from None
+        if any(days < 0 or not Decimal(0) <= pct <= 100 for days, pct in window.tiers):
+            raise ConfigError("changes.penalty: days must be ≥ 0 and percent between 0 and 100")
+    many = changes.get("many_per_month", default.many_changes)
+    if not isinstance(many, int) or many < 0:
+        raise ConfigError("changes.many_per_month must be a whole number ≥ 0")
+    return ApprovalPolicy(rules, window, many)
+
+
+def _rule(i: int, raw: Any) -> ApprovalRule:
+    where = f"approval.rule #{i}"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where} must be a table")
+    unknown = set(raw) - RULE_KEYS
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]} (keys: {', '.join(sorted(RULE_KEYS))})")
+    try:
+        roles = tuple(Role(r) for r in raw.get("roles", []))
+    except ValueError:
+        raise ConfigError(f"{where}: roles must be among {', '.join(r.value for r in Role)}") from None
+    if not roles:
+        raise ConfigError(f"{where}: give the roles that must approve")
+    when = raw.get("when", [])
+    when = [when] if isinstance(when, str) else when
+    bad = [w for w in when if w not in CONDITIONS]
+    if bad:
+        raise ConfigError(f"{where}: unknown condition {bad[0]!r} (conditions: {', '.join(CONDITIONS)})")
+    limits = {k: _decimal(raw[k], f"{where}.{k}") for k in ("amount_delta_over", "sunk_cost_over") if k in raw}
+    if not when and not limits:
+        raise ConfigError(f"{where}: give `when` conditions or a limit (amount_delta_over, sunk_cost_over)")
+    return ApprovalRule(roles, frozenset(when), **limits)
+
+
+def _reject_unknown(data: dict[str, Any], where: Path) -> None:
+    for section, value in data.items():
+        if section not in _KNOWN:
+            raise ConfigError(f"{where}: unknown section [{section}]")
+        allowed = _KNOWN[section]
+        if allowed is not None and isinstance(value, dict):
+            for key in value:
+                if key not in allowed:
+                    raise ConfigError(f"{where}: unknown key {section}.{key} (keys: {', '.join(sorted(allowed))})")
+
+
+def _decimal(value: Any, name: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise ConfigError(f"{name} must be a number, not {value!r}") from None
+
+
+def _zone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"unknown timezone {name!r}") from None
+
+
+def _validate(s: Settings) -> None:
+    if s.language not in LANGUAGES:
+        raise ConfigError(f"language must be one of {', '.join(LANGUAGES)}, not {s.language!r}")
+    if s.shell_notifications not in SHELL_NOTIFICATIONS:
+        raise ConfigError(f'shell.notifications must be "auto", "on" or "off", not {s.shell_notifications!r}')
+    if s.stock.reorder_factor < 1:
+        raise ConfigError("stock.reorder_factor must be at least 1")
+    if not Decimal(0) <= s.policy.max_discount_pct <= Decimal(100):
+        raise ConfigError("policy.max_discount_pct must be between 0 and 100")
+    for kind, audiences in s.routes.items():
+        for audience in audiences:
+            if ":" not in audience:
+                raise ConfigError(f"routes.{kind}: {audience!r} is not kind:name (e.g. channel:orders)")

@@ -1,0 +1,106 @@
+"""Wires the Telegram front end: the python-telegram-bot Application on its own event loop (a background
+thread, so the synchronous Slack server and the dispatcher can share the process), long polling by
+default or a webhook under `orderbot serve`, and the transport that pushes to customers."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Update
+
+from adapters.telegram.front import ChatLimiter, TelegramFront, build_application, register_commands
+from adapters.telegram.transport import TelegramTransport
+from bot.app.bootstrap import Desk
+from bot.conversation.chat import Chat
+from bot.conversation.delivery import Notification
+from bot.conversation.i18n import Translator
+from bot.conversation.replies import render_customer_batch
+
+log = logging.getLogger(__name__)
+TELEGRAM_API = "https://api.telegram.org/bot"
+SECRET_HEADER = "HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN"
+
+
+@dataclass(frozen=True)
+class TelegramSecrets:
+    token: str
+    webhook_secret: str = ""
+    api_url: str = TELEGRAM_API
+    webhook_url: str = ""  # the public https address of /telegram/webhook (serve only)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> TelegramSecrets | None:
+        token = env.get("TELEGRAM_BOT_TOKEN", "")
+        if not token:
+            return None
+        return cls(
+            token, env.get("TELEGRAM_WEBHOOK_SECRET", ""), env.get("ORDERBOT_TELEGRAM_API_URL") or TELEGRAM_API,
+            env.get("TELEGRAM_WEBHOOK_URL", ""),
+        )  # fmt: skip
+
+
+class TelegramRuntime:
+    def __init__(self, desk: Desk, secrets: TelegramSecrets) -> None:
+        self.desk, self.secrets = desk, secrets
+        chat = Chat(desk)
+        self.front = TelegramFront(chat, desk.clock, ChatLimiter(desk.clock))
+        self.application = build_application(self.front, secrets.token, secrets.api_url)
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="orderbot-telegram", daemon=True)
+
+        def translator(lang: str | None) -> Translator:
+            return chat.translator(lang or desk.settings.language)
+
+        def render(batch: Sequence[Notification], t: Translator) -> str:
+            return render_customer_batch(batch[0].kind, [m.payload for m in batch], t)
+
+        self.transport = TelegramTransport(
+            self.application.bot, self.loop, desk, translator, render, policy=desk.settings.delivery
+        )
+        self.polling = False
+
+    def _call(self, coro: Any, timeout: float = 60.0) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def start(self, polling: bool = True) -> None:
+        """Start the bot: register its command menu (zh, en), then long-poll, or wait for the webhook."""
+        self._thread.start()
+        self._call(self.application.initialize())
+        self._call(register_commands(self.application))
+        self._call(self.application.start())
+        if polling:
+            updater = self.application.updater
+            assert updater is not None
+            self._call(updater.start_polling(poll_interval=0.0, timeout=10, drop_pending_updates=False))
+            self.polling = True
+        elif self.secrets.webhook_url:
+            url, secret = self.secrets.webhook_url, self.secrets.webhook_secret or None
+            self._call(self.application.bot.set_webhook(url, secret_token=secret))
+
+    def stop(self) -> None:
+        if not self._thread.is_alive():
+            return
+        if self.polling and self.application.updater is not None:
+            self._call(self.application.updater.stop())
+        self._call(self.application.stop())
+        self._call(self.application.shutdown())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(10)
+
+    # -- webhook -------------------------------------------------------------------------------------
+    def accepts_secret(self, environ: Mapping[str, Any]) -> bool:
+        """Telegram repeats the secret given to setWebhook in a header; anything else is not Telegram."""
+        expected = self.secrets.webhook_secret
+        given = str(environ.get(SECRET_HEADER, ""))
+        return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+    def feed(self, data: Mapping[str, Any]) -> None:
+        """Hand one webhook update to the bot's loop; the HTTP answer does not wait for it."""
+        update = Update.de_json(dict(data), self.application.bot)
+        asyncio.run_coroutine_threadsafe(self.application.process_update(update), self.loop)

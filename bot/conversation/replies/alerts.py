@@ -1,0 +1,80 @@
+"""Alerts, digests and delivery administration as text and neutral messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from bot.conversation.i18n import Translator
+from bot.conversation.replies.message import Message, Table
+from domain.results import AlertsView, DeadLettersView, ScanReport
+
+ALERT_KINDS = frozenset({"alert_cleared", "daily_summary", "stock_digest"})
+
+
+def event_key(kind: str, params: dict[str, Any], t: Translator) -> str:
+    """The catalog key of an alert event, with its parameters made readable (in place)."""
+    if kind == "alert_cleared":
+        return f"ev_alert_cleared_{'stage' if params.get('alert') == 'stage' else 'overdue'}"
+    if kind == "daily_summary" and params.get("customer") == "*":
+        params["customer"] = t("all_customers")
+    if kind == "stock_digest":
+        items = params.get("items") or []
+        params["count"] = len(items)
+        params["items"] = "\n".join(
+            t("stock_digest_item", sku=i[0], available=i[1], safety=i[2], suggested=i[3]) for i in items
+        )
+    return f"ev_{kind}"
+
+
+def render_batch(kind: str, payloads: Sequence[dict[str, Any]], t: Translator,
+                 line: Callable[[str, dict[str, Any], Translator], str]) -> str:  # fmt: skip
+    """One message, or one digest of several of a kind: a title with the count, then a line each."""
+    if len(payloads) == 1:
+        return line(kind, payloads[0], t)
+    title = t(f"digest_{kind}", count=len(payloads))
+    if title == f"digest_{kind}":
+        title = t("digest_generic", count=len(payloads))
+    return "\n".join([title, *(f"• {line(kind, p, t)}" for p in payloads)])
+
+
+def scan_report(t: Translator, report: ScanReport) -> Message:
+    lines = [
+        t("scan_line", scan=t(f"scan_{kind}"), raised=r, escalated=e, cleared=c)
+        for kind, (r, e, c) in report.counts.items()
+    ]
+    return Message(title=t("scan_report_title"), lines=lines)
+
+
+def alerts_view(t: Translator, view: AlertsView) -> Message:
+    leader = view.leader
+    who = t("alerts_leader", holder=leader.holder, since=t.when(leader.since)) if leader else t("alerts_no_leader")
+    if not view.alerts:
+        return Message(title=t("alerts_none"), lines=[who])
+    rows = [[t(f"alert_{a.kind}"), a.subject, _about(t, a.detail), t.when(a.raised_at)] for a in view.alerts]
+    headers = [t("lbl_alert"), t("lbl_subject"), "", t("lbl_since")]
+    return Message(title=t("alerts_title", total=view.total), tables=[Table(headers, rows)], lines=[who])
+
+
+def _about(t: Translator, detail: dict[str, Any]) -> str:
+    if detail.get("stage"):
+        return t.status(str(detail["stage"]))
+    if detail.get("role"):
+        return t.name("role_", str(detail["role"]))
+    return str(detail.get("audience", ""))
+
+
+def dead_letters(t: Translator, view: DeadLettersView) -> Message:
+    b = view.backlog
+    lines = [t("dead_oldest", since=t.when(b.oldest_pending))] if b.oldest_pending else []
+    if not view.rows:
+        return Message(title=t("dead_none", pending=b.pending), lines=lines)
+    rows = [
+        [str(d.id), d.kind, d.audience, str(d.attempts), d.last_error[:60], t.when(d.created_at)] for d in view.rows
+    ]
+    headers = [t("lbl_id"), t("lbl_kind"), t("lbl_to"), t("lbl_tries"), t("lbl_error"), t("lbl_created")]
+    return Message(
+        title=t("dead_title", dead=b.dead, pending=b.pending),
+        tables=[Table(headers, rows)],
+        lines=[*lines, t("dead_hint")],
+    )

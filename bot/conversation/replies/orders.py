@@ -1,0 +1,203 @@
+"""Results of the order core, as neutral messages in the user's language."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bot.conversation.i18n import Translator
+from bot.conversation.replies.message import Button, Message, Table
+from domain.history import Change
+from domain.lifecycle import CHANGEABLE, NOT_SHIPPED, Status
+from domain.money import plain
+from domain.orders import Order
+from domain.results import DiffView, Done, OrderHistoryView, OrderPage, UsersView, UserView
+
+PUBLIC_RESULTS = {"order_created", "order_confirmed", "order_moved", "order_shipped"}
+
+
+def done(t: Translator, result: Done) -> Message:
+    params = {k: v for k, v in result.params.items() if k not in ("short", "work_orders")}
+    msg = Message(title=t(result.code, **params), public=result.code in PUBLIC_RESULTS, code=result.code)
+    for line_no, sku, qty in result.params.get("short", []):
+        msg.lines.append(t("line_short", line=line_no, sku=sku, qty=qty))
+    if result.params.get("work_orders"):
+        msg.lines.append(t("work_orders_planned", numbers=", ".join(result.params["work_orders"])))
+    if result.order is not None and result.code not in ("nothing_changed",):
+        msg.fields = _summary(t, result.order)
+        msg.buttons = next_actions(t, result.order)
+    return msg
+
+
+def _summary(t: Translator, order: Order) -> list[tuple[str, str]]:
+    return [
+        (t("lbl_customer"), f"{order.customer.code} {order.customer.name}"),
+        (t("lbl_status"), t.status(order.status.value)),
+        (t("lbl_due"), t.date(order.due_date)),
+        (t("lbl_amount"), t.money(order.amount)),
+        (t("lbl_version"), f"v{order.version}"),
+    ]
+
+
+def next_actions(t: Translator, order: Order) -> list[Button]:
+    """Buttons for the legal next steps; every click is re-checked as if typed."""
+    n = order.number
+    allowed = order.allowed_next()
+    buttons: list[Button] = []
+    if Status.confirmed in allowed and order.status is not Status.on_hold:
+        buttons.append(Button(t("btn_confirm"), f"confirm {n}", "primary"))
+    elif Status.shipped in allowed:
+        buttons.append(Button(t("btn_ship"), f"ship {n} CARRIER TRACKING", "primary"))
+    elif order.status is not Status.on_hold:
+        nxt = next((s for s in allowed if s not in (Status.on_hold, Status.cancelled, Status.draft)), None)
+        if nxt is not None:
+            buttons.append(Button(t("btn_advance", status=nxt.value), f"advance {n}", "primary"))
+    if order.status is Status.on_hold:
+        buttons.append(Button(t("btn_resume"), f"resume {n}", "primary"))
+    elif Status.on_hold in allowed:
+        buttons.append(Button(t("btn_hold"), f"hold {n}"))
+    if order.status in CHANGEABLE:
+        buttons.append(Button(t("btn_request_change"), f"change {n}"))
+    if Status.cancelled in allowed:
+        buttons.append(Button(t("btn_cancel"), f"cancel {n} REASON", "danger"))
+    return buttons
+
+
+def show(t: Translator, order: Order, today: date) -> Message:
+    fields = _summary(t, order)
+    if order.status is Status.on_hold and order.held_from:
+        fields.insert(2, (t("lbl_held_from"), t.status(order.held_from.value)))
+    if order.is_open and order.due_date and order.due_date < today and order.status is not Status.shipped:
+        fields[2] = (t("lbl_due"), f"{t.date(order.due_date)}  ⚠ {t('lbl_overdue')}")
+    fields += [
+        (t("lbl_priority"), t("lbl_rush") if order.rush else t("lbl_normal")),
+        (t("lbl_owner"), order.owner),
+        (t("lbl_source"), order.source),
+        (t("lbl_created"), t.when(order.created_at)),
+    ]
+    if order.po_ref:
+        fields.append((t("lbl_po"), order.po_ref))
+    if order.carrier:
+        fields.append((t("lbl_shipment"), f"{order.carrier} {order.tracking}"))
+    if order.notes:
+        fields.append((t("lbl_notes"), order.notes))
+    headers = [t(k) for k in ("lbl_line", "lbl_sku", "lbl_product", "lbl_qty", "lbl_price", "lbl_amount")]
+    headers += [t("lbl_requested"), t("lbl_confirmed")]
+    holds = order.status in CHANGEABLE  # confirmed and not yet shipped: what each line holds or waits for
+    if holds:
+        headers += [t("lbl_reserved"), t("lbl_backorder")]
+    rows = [
+        [
+            str(ln.line_no),
+            ln.product.sku,
+            ln.product.name,
+            f"{plain(ln.quantity)} {ln.product.unit}",
+            plain(ln.unit_price),
+            t.money(ln.amount),
+            t.date(ln.requested_date),
+            t.date(ln.confirmed_date),
+        ]
+        + ([plain(ln.reserved_qty), plain(ln.backorder_qty)] if holds else [])
+        for ln in order.lines
+    ]
+    return Message(
+        title=f"{order.number} · {t.status(order.status.value)}",
+        fields=fields,
+        tables=[Table(headers, rows)],
+        buttons=next_actions(t, order),
+    )
+
+
+def page(t: Translator, result: OrderPage, today: date, customer: bool = False) -> Message:
+    """A page of orders; ``customer``: the customer's own list (their orders only: no customer, owner or amount
+    column, and paged a phone screen at a time)."""
+    if not result.orders:
+        return Message(title=t("my_no_orders", **result.title_params) if customer else t("no_orders"))
+    params: dict[str, Any] = {"shown": len(result.orders), "total": result.total, **result.title_params}
+    keys = ("lbl_order", "lbl_po", "lbl_status", "lbl_due") if customer else (
+        "lbl_order", "lbl_customer", "lbl_status", "lbl_due", "lbl_amount", "lbl_owner")  # fmt: skip
+    rows = []
+    for o in result.orders:
+        due = t.date(o.due_date)
+        if customer:
+            rows.append([o.number, o.po_ref, t.status(o.status.value), due])
+            continue
+        if o.due_date and o.due_date < today and o.status in NOT_SHIPPED:
+            due += " ⚠"
+        rows.append([o.number, o.customer.name, t.status(o.status.value), due, t.money(o.amount), o.owner])
+    msg = Message(title=t(result.title_code, **params), tables=[Table([t(k) for k in keys], rows)])
+    if result.offset + len(result.orders) < result.total:
+        if customer:
+            msg.lines.append(t("my_more_pages", page=int(result.title_params.get("page", 1)) + 1))
+        else:
+            msg.lines.append(t("more_pages", page=result.offset // 20 + 2))
+    return msg
+
+
+def history(t: Translator, view: OrderHistoryView) -> Message:
+    headers = [t(k) for k in ("lbl_version", "lbl_when", "lbl_who", "lbl_action", "lbl_why")]
+    rows = [
+        [f"v{e.version}" if e.version else "", t.when(e.at), f"{e.actor} ({e.front})", e.action,
+         " · ".join(x for x in (e.reason, e.detail) if x)]
+        for e in view.entries
+    ]  # fmt: skip
+    msg = Message(title=t("history_title", number=view.order.number), tables=[Table(headers, rows)])
+    if view.refused:
+        refused = [[t.when(e.at), f"{e.actor} ({e.front})", e.action, e.detail] for e in view.refused]
+        msg.lines.append(t("refused_title") + ":")
+        msg.tables.append(Table([t("lbl_when"), t("lbl_who"), t("lbl_action"), t("lbl_why")], refused))
+    return msg
+
+
+def diff(t: Translator, view: DiffView) -> Message:
+    d = view.diff
+    if d.empty:
+        return Message(title=t("diff_empty", old=d.old_version, new=d.new_version))
+    rows = [[_where(c), _field_label(t, c), _show(t, c, c.old), _show(t, c, c.new)] for c in d.changes]
+    msg = Message(
+        title=t("diff_title", number=d.number, old=d.old_version, new=d.new_version),
+        tables=[Table([t("lbl_line"), t("lbl_field"), t("lbl_before"), t("lbl_after")], rows)] if rows else [],
+    )
+    msg.lines += [t("line_added", **ln) for ln in d.added_lines]
+    msg.lines += [t("line_removed", **ln) for ln in d.removed_lines]
+    return msg
+
+
+def _where(change: Change) -> str:
+    return f"{change.line} {change.sku}" if change.line is not None else ""
+
+
+_FIELD_LABELS = {
+    "status": "lbl_status", "due_date": "lbl_due", "amount": "lbl_amount", "owner": "lbl_owner",
+    "po_ref": "lbl_po", "rush": "lbl_priority", "notes": "lbl_notes", "carrier": "lbl_shipment",
+    "tracking": "lbl_shipment", "held_from": "lbl_held_from", "quantity": "lbl_qty", "unit_price": "lbl_price",
+    "requested_date": "lbl_requested", "confirmed_date": "lbl_confirmed", "customer": "lbl_customer",
+}  # fmt: skip
+
+
+def _field_label(t: Translator, change: Change) -> str:
+    key = _FIELD_LABELS.get(change.field)
+    return t(key) if key else change.field
+
+
+def _show(t: Translator, change: Change, value: Any) -> str:
+    if value is None or value == "":
+        return t("lbl_none")
+    if change.field in ("status", "held_from"):
+        return t.status(str(value))
+    if change.field == "rush":
+        return t("lbl_rush") if value else t("lbl_normal")
+    return str(value)
+
+
+def whoami(t: Translator, view: UserView) -> Message:
+    user = view.user
+    roles = ", ".join(t.name("role_", r.value) for r in sorted(user.roles, key=lambda r: r.value)) or t("no_roles")
+    return Message(title=t("whoami", name=user.name, roles=roles, language=t.lang))
+
+
+def users(t: Translator, view: UsersView) -> Message:
+    rows = [
+        [u.name, u.slack_id or "", u.telegram_id or "", ", ".join(sorted(r.value for r in u.roles))] for u in view.users
+    ]
+    return Message(title=t("users_title"), tables=[Table([t("lbl_user"), "Slack", "Telegram", t("lbl_roles")], rows)])

@@ -1,0 +1,142 @@
+"""Stock, ledger, available-to-promise, purchase and work orders as neutral messages."""
+
+from __future__ import annotations
+
+from bot.conversation.i18n import Translator
+from bot.conversation.replies.message import Button, Message, Table
+from domain.money import plain
+from domain.results import (
+    AtpAnswer,
+    LedgerView,
+    PurchaseOrdersView,
+    PurchaseOrderView,
+    StockSummary,
+    SuggestionsView,
+    WorkOrdersView,
+    WorkOrderView,
+)
+
+
+def _q(value: object) -> str:
+    return plain(value) if hasattr(value, "is_finite") else str(value)  # type: ignore[arg-type]
+
+
+def stock(t: Translator, view: StockSummary) -> Message:
+    item, p = view.item, view.item.product
+    low = "  ⚠" if item.low else ""
+    fields = [
+        (t("lbl_on_hand"), f"{_q(item.on_hand)} {p.unit}"),
+        (t("lbl_reserved"), _q(item.reserved)),
+        (t("lbl_available"), _q(item.available) + low),
+        (t("lbl_on_order"), _q(item.on_order)),
+        (t("lbl_planned"), _q(item.planned)),
+        (t("lbl_projected"), _q(item.projected)),
+        (t("lbl_safety"), _q(p.safety_stock)),
+        (t("lbl_waiting"), _q(view.waiting)),
+    ]
+    if view.suggestion > 0:
+        fields.append((t("lbl_suggest"), _q(view.suggestion)))
+    msg = Message(title=f"{p.sku} · {p.name}", fields=fields)
+    if view.holders:
+        rows = [
+            [h.number, h.customer, t.status(h.status.value), t.date(h.due_date), str(h.line_no), _q(h.reserved),
+             _q(h.backorder)]
+            for h in view.holders
+        ]  # fmt: skip
+        headers = ["lbl_order", "lbl_customer", "lbl_status", "lbl_due", "lbl_line", "lbl_reserved", "lbl_backorder"]
+        msg.tables.append(Table([t(h) for h in headers], rows))
+    if view.incoming:
+        rows = [[t.date(when), _q(qty)] for when, qty in sorted(view.incoming, key=lambda x: str(x[0]))]
+        msg.lines.append(t("lbl_incoming") + ":")
+        msg.tables.append(Table([t("lbl_eta"), t("lbl_qty")], rows))
+    return msg
+
+
+def atp(t: Translator, a: AtpAnswer) -> Message:
+    key = "atp_now" if a.promise <= a.today else "atp_later"
+    return Message(title=t(key, qty=a.quantity, sku=a.sku, date=a.promise.isoformat(), available=a.available))
+
+
+def ledger(t: Translator, view: LedgerView) -> Message:
+    headers = ["lbl_when", "lbl_kind", "lbl_on_hand", "lbl_reserved", "lbl_order", "lbl_ref", "lbl_who", "lbl_why"]
+    rows = [
+        [t.when(m.at), t.name("move_", m.kind.value), f"{m.on_hand_delta:+}", f"{m.reserved_delta:+}",
+         f"{m.order_number} {m.line_no or ''}".strip(), m.ref, m.actor, m.reason]
+        for m in view.moves
+    ]  # fmt: skip
+    item = view.item
+    title = t("ledger_title", sku=item.product.sku, on_hand=item.on_hand, reserved=item.reserved)
+    return Message(title=title, tables=[Table([t(h) for h in headers], rows)] if rows else [])
+
+
+def suggestions(t: Translator, view: SuggestionsView) -> Message:
+    if not view.suggestions:
+        return Message(title=t("nothing_" + view.title_code))
+    headers = ["lbl_sku", "lbl_product", "lbl_available", "lbl_on_order", "lbl_waiting", "lbl_suggest"]
+    rows = [
+        [s.product.sku, s.product.name, _q(s.available), _q(s.on_order), _q(s.waiting), _q(s.quantity)]
+        for s in view.suggestions
+    ]
+    msg = Message(title=t(view.title_code, count=len(rows)), tables=[Table([t(h) for h in headers], rows)])
+    msg.buttons.append(Button(t("btn_po_from_suggestions"), "po from-suggestions", "primary"))
+    return msg
+
+
+def purchase_order(t: Translator, view: PurchaseOrderView) -> Message:
+    po = view.po
+    rows = [[str(ln.line_no), ln.product.sku, ln.product.name, _q(ln.quantity), _q(ln.received)] for ln in po.lines]
+    headers = ["lbl_line", "lbl_sku", "lbl_product", "lbl_qty", "lbl_received"]
+    msg = Message(
+        title=f"{po.number} · {t.name('po_status_', po.status.value)}",
+        fields=[(t("lbl_supplier"), po.supplier or t("lbl_none")), (t("lbl_eta"), t.date(po.eta)),
+                (t("lbl_created"), f"{t.when(po.created_at)} {po.created_by}")],
+        tables=[Table([t(h) for h in headers], rows)],
+    )  # fmt: skip
+    if po.status.value == "draft":
+        msg.buttons.append(Button(t("btn_approve"), f"po approve {po.number}", "primary"))
+    elif po.is_open:
+        msg.buttons.append(Button(t("btn_receive"), f"receive {po.number}", "primary"))
+    return msg
+
+
+def purchase_orders(t: Translator, view: PurchaseOrdersView) -> Message:
+    if not view.pos:
+        return Message(title=t("nothing_pos"))
+    rows = [
+        [po.number, po.supplier, t.name("po_status_", po.status.value), t.date(po.eta),
+         ", ".join(f"{ln.product.sku} {_q(ln.received)}/{_q(ln.quantity)}" for ln in po.lines[:4])]
+        for po in view.pos
+    ]  # fmt: skip
+    headers = ["lbl_purchase", "lbl_supplier", "lbl_status", "lbl_eta", "lbl_lines"]
+    return Message(title=t("pos_title", count=len(rows)), tables=[Table([t(h) for h in headers], rows)])
+
+
+def work_order(t: Translator, view: WorkOrderView) -> Message:
+    wo = view.wo
+    fields = [
+        (t("lbl_product"), f"{wo.product.sku} {wo.product.name}"),
+        (t("lbl_qty"), _q(wo.quantity)),
+        (t("lbl_done"), _q(wo.done)),
+        (t("lbl_scrap"), _q(wo.scrap)),
+        (t("lbl_order"), f"{wo.order_number} #{wo.line_no}" if wo.order_number else t("lbl_none")),
+        (t("lbl_due"), t.date(wo.due_date)),
+    ]
+    nxt = {"planned": ("release", "btn_release"), "released": ("start", "btn_start"),
+           "in_progress": ("report", "btn_report")}.get(wo.status.value)  # fmt: skip
+    buttons = []
+    if nxt:
+        cmd = f"wo {nxt[0]} {wo.number}" + (" QTY" if nxt[0] == "report" else "")
+        buttons.append(Button(t(nxt[1]), cmd, "primary"))
+    return Message(title=f"{wo.number} · {t.name('wo_status_', wo.status.value)}", fields=fields, buttons=buttons)
+
+
+def work_orders(t: Translator, view: WorkOrdersView) -> Message:
+    if not view.wos:
+        return Message(title=t("nothing_wos"))
+    rows = [
+        [wo.number, wo.product.sku, t.name("wo_status_", wo.status.value), f"{_q(wo.done)}/{_q(wo.quantity)}",
+         _q(wo.scrap), f"{wo.order_number} #{wo.line_no}" if wo.order_number else "", t.date(wo.due_date)]
+        for wo in view.wos
+    ]  # fmt: skip
+    headers = ["lbl_wo", "lbl_sku", "lbl_status", "lbl_done", "lbl_scrap", "lbl_order", "lbl_due"]
+    return Message(title=t("wos_title", count=len(rows)), tables=[Table([t(h) for h in headers], rows)])

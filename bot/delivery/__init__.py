@@ -1,6 +1,0 @@
-"""Delivering the outbox: the dispatcher, its loop, pacing and the delivery policy."""
-
-from bot.delivery.dispatcher import Dispatcher, DispatchLoop
-from bot.delivery.policy import DeliveryPolicy, Pace, QuietHours
-
-__all__ = ["DeliveryPolicy", "DispatchLoop", "Dispatcher", "Pace", "QuietHours"]
