@@ -16,6 +16,7 @@ from domain.events import (
 )
 from domain.lifecycle import CHANGEABLE, EDITABLE, OPEN, TRANSITIONS, Status, allowed_from, next_on_main_line
 from domain.money import canonical, plain
+from domain.numbers import ORDER
 from domain.parties import Customer, Product
 
 MONEY_PLACES = Decimal("0.01")
@@ -51,7 +52,7 @@ class OrderLine:
 
 
 def number_for(year: int, seq: int) -> str:
-    return f"SO-{year}-{seq:06d}"
+    return ORDER.format(seq, year)
 
 
 def positive_quantity(quantity: Decimal) -> Decimal:

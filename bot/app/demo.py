@@ -52,6 +52,7 @@ from bot.app.demo_stock import load_stock
 from domain.checks import confirmed_dates
 from domain.history import AuditEntry
 from domain.lifecycle import Status
+from domain.numbers import ORDER
 from domain.orders import Order, number_for
 from domain.parties import Customer, MakeOrBuy, Product, Tier
 from domain.users import User
@@ -253,7 +254,7 @@ def _reserve_numbers(conn: Connection, years: Counter[int]) -> dict[int, int]:
     for year, n in sorted(years.items()):
         stmt = (
             dialect_insert(t.number_series)
-            .values(name=f"SO-{year}", last=n)
+            .values(name=ORDER.counter(year), last=n)
             .on_conflict_do_update(index_elements=[c.name], set_={"last": c.last + n})
             .returning(c.last)
         )

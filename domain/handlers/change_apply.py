@@ -14,6 +14,7 @@ from domain.handlers import fulfilment
 from domain.handlers.stock import settle, trim_work_orders, who
 from domain.impact import Production, Situation, Supply
 from domain.lifecycle import Status
+from domain.numbers import WORK_ORDER
 from domain.orders import Order, OrderLine
 from domain.parties import MakeOrBuy, Product
 from domain.ports import Context, UnitOfWork
@@ -183,7 +184,7 @@ def _match_work_orders(uow: UnitOfWork, order: Order, line: OrderLine, item: Sto
     if line.backorder_qty > coming:
         year = ctx.today.year
         wo = WorkOrder(
-            f"WO-{year}-{uow.next_number(f'WO-{year}'):06d}", line.product, line.backorder_qty - coming, ctx.now,
+            WORK_ORDER.issue(uow.next_number, year), line.product, line.backorder_qty - coming, ctx.now,
             order.number, line.line_no, line.confirmed_date or order.due_date,
         )  # fmt: skip
         uow.supply.add_wo(wo)

@@ -31,6 +31,7 @@ from domain.history import AuditEntry
 from domain.impact import Impact, assess
 from domain.lifecycle import EDITABLE
 from domain.money import plain
+from domain.numbers import CHANGE_REQUEST
 from domain.orders import Order
 from domain.ports import Context, UnitOfWork
 from domain.resolve import resolve
@@ -92,7 +93,7 @@ def file_change(uow: UnitOfWork, ctx: Context, order: Order, inputs: tuple[c.Cha
     evidence = evidence.strip() or (TELEGRAM_EVIDENCE if ctx.front is Front.telegram else "")
     impact, required = _assessed(uow, order, changes, ctx, stored=False)
     cr = ChangeRequest(
-        number=f"CR-{uow.next_number('CR')}", order_number=order.number, customer=order.customer.code,
+        number=CHANGE_REQUEST.issue(uow.next_number), order_number=order.number, customer=order.customer.code,
         requested_by=ctx.user.name, requested_at=ctx.now, requested_on=ctx.today, front=ctx.front.value,
         round_started_at=ctx.now,
         reason=reason, evidence=evidence, base_version=order.version,

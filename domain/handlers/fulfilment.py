@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from domain.allocation import available_to_promise, fill_backorders, release_order, reserve_order, ship_order
 from domain.handlers.stock import settle, trim_work_orders, who
+from domain.numbers import WORK_ORDER
 from domain.orders import Order
 from domain.parties import MakeOrBuy
 from domain.ports import Context, UnitOfWork
@@ -57,7 +58,7 @@ def reserve(uow: UnitOfWork, order: Order, stock: dict[int, StockItem], ctx: Con
         if ln.product.make_or_buy is MakeOrBuy.make:
             year = ctx.today.year
             wo = WorkOrder(
-                f"WO-{year}-{uow.next_number(f'WO-{year}'):06d}", ln.product, ln.backorder_qty, ctx.now,
+                WORK_ORDER.issue(uow.next_number, year), ln.product, ln.backorder_qty, ctx.now,
                 order.number, ln.line_no, ln.confirmed_date,
             )  # fmt: skip
             uow.supply.add_wo(wo)

@@ -12,7 +12,8 @@ from domain.events import OrderCreated, OrderUpdated
 from domain.handlers import changes, fulfilment
 from domain.handlers.common import load_order, record, revise
 from domain.lifecycle import CHANGEABLE, Status
-from domain.orders import Order, number_for
+from domain.numbers import ORDER
+from domain.orders import Order
 from domain.ports import Context, UnitOfWork
 from domain.resolve import resolve_date as resolve_due
 from domain.results import ChangeView, Done
@@ -44,7 +45,7 @@ def create_order(cmd: c.CreateOrder, uow: UnitOfWork, ctx: Context) -> Done:
         raise InvalidInput("date_in_past", date=cmd.due_date.isoformat())
     year = ctx.today.year
     order = Order(
-        number=number_for(year, uow.next_number(f"SO-{year}")),
+        number=ORDER.issue(uow.next_number, year),
         customer=customer,
         owner=ctx.user.name,
         created_at=ctx.now,

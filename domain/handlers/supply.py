@@ -10,6 +10,7 @@ from domain.events import OrderStockComplete, PurchaseOrderReceived
 from domain.handlers.stock import product, settle, suggestions, who
 from domain.history import AuditEntry
 from domain.money import plain
+from domain.numbers import PURCHASE_ORDER, WORK_ORDER, Series
 from domain.ports import Context, UnitOfWork
 from domain.results import Done, PurchaseOrdersView, PurchaseOrderView, WorkOrdersView, WorkOrderView
 from domain.stock import StockItem
@@ -17,9 +18,9 @@ from domain.supply import POStatus, PurchaseOrder, WorkOrder, WOStatus
 from domain.users import require
 
 
-def _number(uow: UnitOfWork, prefix: str, ctx: Context) -> str:
+def _number(uow: UnitOfWork, series: Series, ctx: Context) -> str:
     year = ctx.today.year
-    return f"{prefix}-{year}-{uow.next_number(f'{prefix}-{year}'):06d}"
+    return series.issue(uow.next_number, year)
 
 
 def _audit(uow: UnitOfWork, ctx: Context, action: str, subject: str, detail: str = "") -> None:
@@ -58,7 +59,7 @@ def _locked_wo(uow: UnitOfWork, number: str) -> tuple[WorkOrder, StockItem]:
 def _new_po(uow: UnitOfWork, ctx: Context, lines: list[tuple[str, Decimal]], supplier: str, eta: object) -> Done:
     if not lines:
         raise InvalidInput("po_no_lines", number="-")
-    po = PurchaseOrder(_number(uow, "PO", ctx), supplier.strip(), ctx.now, ctx.user.name, eta)  # type: ignore[arg-type]
+    po = PurchaseOrder(_number(uow, PURCHASE_ORDER, ctx), supplier.strip(), ctx.now, ctx.user.name, eta)  # type: ignore[arg-type]
     for sku, qty in lines:
         po.add_line(product(uow, sku), qty)
     uow.supply.add_po(po)
@@ -185,7 +186,7 @@ def report_work_order(cmd: c.ReportWorkOrder, uow: UnitOfWork, ctx: Context) -> 
         if line is not None and order is not None and order.is_open and line.backorder_qty > 0:
             # scrap left the line short: plan the rest at once rather than let the order stall
             again = WorkOrder(
-                _number(uow, "WO", ctx), wo.product, line.backorder_qty, ctx.now, wo.order_number, wo.line_no,
+                _number(uow, WORK_ORDER, ctx), wo.product, line.backorder_qty, ctx.now, wo.order_number, wo.line_no,
                 wo.due_date,
             )  # fmt: skip
             uow.supply.add_wo(again)

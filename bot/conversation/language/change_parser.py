@@ -15,6 +15,7 @@ from bot.conversation.language.errors import ParseError
 from bot.conversation.language.parser import Reader
 from bot.conversation.language.tokens import integer, looks_like_code, looks_like_sku, order_number, price, quantity
 from domain import commands as c
+from domain.numbers import CHANGE_REQUEST
 
 # item keyword -> canonical; Chinese as the sales office types it
 ITEMS: dict[str, str] = {
@@ -30,15 +31,14 @@ ITEMS: dict[str, str] = {
     "evidence": "evidence", "证据": "evidence", "依据": "evidence", "凭证": "evidence",
 }  # fmt: skip
 STOP = frozenset(ITEMS) | {"line", "行", "by", "要货", "@"}
-_CR = re.compile(r"^CR-?([0-9]{1,9})$", re.IGNORECASE)
 _MONTH = re.compile(r"^([0-9]{4})[-/.年]([0-9]{1,2})月?$")
 
 
 def cr_number(token: str) -> str:
-    m = _CR.match(token.strip())
-    if not m:
-        raise ParseError("bad_doc_number", value=token, example="CR-12")
-    return f"CR-{int(m.group(1))}"
+    number = CHANGE_REQUEST.read(token)
+    if number is None:
+        raise ParseError("bad_doc_number", value=token, example=CHANGE_REQUEST.example)
+    return number
 
 
 def _item(r: Reader) -> str | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -10,26 +9,25 @@ from bot.conversation.language.errors import ParseError
 from bot.conversation.language.parser import Reader
 from bot.conversation.language.tokens import looks_like_sku, order_number, quantity
 from domain import commands as c
+from domain.numbers import PURCHASE_ORDER, WORK_ORDER, Series
 
-_PO = re.compile(r"^PO-?([0-9]{4})-?([0-9]{1,6})$", re.IGNORECASE)
-_WO = re.compile(r"^WO-?([0-9]{4})-?([0-9]{1,6})$", re.IGNORECASE)
 OVERRIDE = {"override", "强制"}
 REASON = {"reason", "原因", "因为"}
 
 
-def _doc_number(token: str, pattern: re.Pattern[str], prefix: str) -> str:
-    m = pattern.match(token.strip())
-    if not m:
-        raise ParseError("bad_doc_number", value=token, example=f"{prefix}-2026-000001")
-    return f"{prefix}-{m.group(1)}-{int(m.group(2)):06d}"
+def _doc_number(token: str, series: Series) -> str:
+    number = series.read(token)
+    if number is None:
+        raise ParseError("bad_doc_number", value=token, example=series.example)
+    return number
 
 
 def po_number(token: str) -> str:
-    return _doc_number(token, _PO, "PO")
+    return _doc_number(token, PURCHASE_ORDER)
 
 
 def wo_number(token: str) -> str:
-    return _doc_number(token, _WO, "WO")
+    return _doc_number(token, WORK_ORDER)
 
 
 def _sku(r: Reader) -> str:

@@ -11,10 +11,10 @@ from decimal import Decimal, InvalidOperation
 from bot.conversation.language.dates import DateReader, DateShift
 from bot.conversation.language.errors import DateNotUnderstood, ParseError
 from domain.commands import DueInput, DueShift
+from domain.numbers import ORDER
 
 # Chat apps and Chinese keyboards send typographic quotes; shlex only knows the ASCII ones.
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "「": '"', "」": '"', "『": '"', "』": '"', "‘": "'", "’": "'"})
-_ORDER_NO = re.compile(r"^SO-?([0-9]{4})-?([0-9]{1,6})$", re.IGNORECASE)
 _QTY_UNIT = re.compile(r"(?:pcs|pc|kg|件|个|只|套|箱|支|颗|公斤)$", re.IGNORECASE)
 _SKU = re.compile(r"^[A-Za-z][A-Za-z0-9._/-]{1,63}$")
 # A code with a letter first and a digit inside (BOLT-M8X30, NUT-M8) is never part of a date phrase.
@@ -39,10 +39,10 @@ def looks_like_code(token: str) -> bool:
 
 
 def order_number(token: str) -> str:
-    m = _ORDER_NO.match(token.strip())
-    if not m:
+    number = ORDER.read(token)
+    if number is None:
         raise ParseError("bad_order_number", value=token)
-    return f"SO-{m.group(1)}-{int(m.group(2)):06d}"
+    return number
 
 
 def looks_like_sku(token: str) -> bool:
