@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
+from telegram.helpers import create_deep_linked_url
 
 from adapters.sql.engine import make_engine
 from adapters.sql.mapping import build_registry
@@ -45,9 +46,9 @@ class Desk:
     def zone(self) -> ZoneInfo:
         return self.settings.zone
 
-    @property
-    def telegram_bot(self) -> str:
-        return self.settings.telegram_bot
+    def invite_link(self, code: str) -> str | None:
+        bot = self.settings.telegram_bot
+        return create_deep_linked_url(bot, code) if bot else None
 
     def today(self) -> date:
         return self.dates.today(self.clock.now())

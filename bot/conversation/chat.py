@@ -1,4 +1,5 @@
-"""One conversation turn, the same for every front end: text -> parser -> bus -> neutral reply."""
+"""One conversation turn, the same for every front end: text -> parser -> command (or a command a form or a
+button built) -> bus -> neutral reply."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from bot.conversation.language.verbs import CommandParser
 from bot.conversation.ports import DeskPort
 from bot.conversation.replies import Message, render, render_error, render_help
 from domain.commands import SetLanguage
-from domain.errors import OrderbotError, UnknownUser
+from domain.errors import OrderbotError
 from domain.users import Front
 
 log = logging.getLogger(__name__)
@@ -32,29 +33,37 @@ class Chat:
         return Translator(language_of(lang, default), self.desk.zone)
 
     def handle(self, front: Front, identity: str, text: str) -> Message:
+        """Typed text: parsed once, then run like any built command."""
+        return self._turn(front, identity, text, None)
+
+    def run(self, front: Front, identity: str, message: object) -> Message:
+        """A command or query a form or a button built: the same door as typed text (who you are, the bus's
+        permission checks and audit, the reply in your language), without text in between."""
+        return self._turn(front, identity, "", message)
+
+    def _turn(self, front: Front, identity: str, text: str, message: object | None) -> Message:
         try:
             ctx = self.desk.context(front, identity)
-        except UnknownUser as unknown:
-            return render_error(unknown, self.translator(None, text))
-        except OrderbotError as err:
+        except OrderbotError as err:  # UnknownUser among them: how to get in, in the language they wrote
             return render_error(err, self.translator(None, text))
         t = self.translator(ctx.user.language or self.desk.language)
         try:
-            parsed = self.parser.parse(text, ctx.today, me=ctx.user.name)
+            parsed = self.parser.parse(text, ctx.today, me=ctx.user.name) if message is None else message
             if isinstance(parsed, HelpRequest):
                 return render_help(t, parsed.verb)
             result = self.desk.handle(parsed, ctx)
             if isinstance(parsed, SetLanguage):
                 t = self.translator(parsed.language)
             msg = render(result, t, ctx.today)
-            bot = self.desk.telegram_bot
-            if msg.code == "invite_created" and bot:  # the deep link the customer's contact opens
-                msg.lines.insert(0, t("invite_link", link=f"https://t.me/{bot}?start={result.params['code']}"))
+            link = self.desk.invite_link(result.params["code"]) if msg.code == "invite_created" else None
+            if link:  # the deep link the customer's contact opens
+                msg.lines.insert(0, t("invite_link", link=link))
             return msg
         except OrderbotError as err:
             return render_error(err, t)
         except Exception:
             # Never a traceback in the chat: log it with a reference the user can quote.
             ref = uuid.uuid4().hex[:8]
-            log.exception("command failed (ref %s): %r by %s/%s", ref, text, front.value, identity)
+            what = text or type(message).__name__
+            log.exception("command failed (ref %s): %r by %s/%s", ref, what, front.value, identity)
             return Message(title=t("internal_error", ref=ref), error=True)

@@ -26,9 +26,9 @@ class DeskPort(Protocol):
         """Where the desk's business day is: dates are shown and read in this timezone."""
         ...
 
-    @property
-    def telegram_bot(self) -> str:
-        """The Telegram bot's @username (for invitation deep links), or ""."""
+    def invite_link(self, code: str) -> str | None:
+        """The link a customer's contact opens to bind their chat with an invitation ``code`` (a Telegram deep
+        link), or None when the desk has no Telegram bot configured."""
         ...
 
     @property

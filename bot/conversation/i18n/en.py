@@ -24,6 +24,7 @@ MESSAGES: dict[str, str] = {
     "too_long": "That message is too long (over {limit} characters).",
     "unbalanced_quotes": "A quote is not closed.",
     "bad_order_number": "“{value}” is not an order number (like SO-2026-000123).",
+    "bad_action": "That button no longer means anything here: type the command instead.",
     "bad_quantity": "“{value}” is not a quantity (a positive number, at most 3 decimals).",
     "bad_price": "“{value}” is not a price (a number ≥ 0, at most 4 decimals).",
     "bad_number": "“{value}” is not a valid {what}.",

@@ -22,6 +22,7 @@ MESSAGES: dict[str, str] = {
     "too_long": "消息太长（超过 {limit} 个字符）。",
     "unbalanced_quotes": "引号没有闭合。",
     "bad_order_number": "「{value}」不是订单号（例如 SO-2026-000123）。",
+    "bad_action": "这个按钮已失效，请直接输入命令。",
     "bad_quantity": "「{value}」不是有效数量（大于 0，最多 3 位小数）。",
     "bad_price": "「{value}」不是有效价格（不小于 0，最多 4 位小数）。",
     "bad_number": "「{value}」不是有效的{what}。",

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.conversation.i18n import Translator
 from bot.conversation.replies.message import Button, Message, Table
+from domain import commands as c
 from domain.changes import ChangeRequest, CRStatus, RequestedChange
 from domain.impact import Impact, LineImpact
 from domain.money import plain
@@ -163,8 +164,9 @@ def change_view(t: Translator, view: ChangeView) -> Message:
         msg.lines.append(t("refused_title") + ": " + ", ".join(f"{e.actor} ({e.action})" for e in view.refused))
     if cr.status is CRStatus.pending:
         msg.buttons = [
-            Button(t("btn_approve_cr"), f"approve {cr.number}", "primary"),
-            Button(t("btn_reject_cr"), f"reject {cr.number} REASON", "danger"),
+            Button(t("btn_approve_cr"), f"approve {cr.number}", "primary", c.ApproveChange(cr.number)),
+            Button(t("btn_reject_cr"), f"reject {cr.number} REASON", "danger", c.RejectChange(cr.number, ""),
+                   ("reason",)),
         ]
     return msg
 
@@ -192,8 +194,10 @@ def changes_list(t: Translator, view: ChangesView) -> Message:
         rows.append(row)
     msg = Message(title=t(view.title_code, **view.title_params), tables=[Table(headers, rows)])
     if pending_view:
-        msg.buttons = [Button(f"{t('btn_approve_cr')} {cr.number}", f"approve {cr.number}", "primary")
-                       for cr in view.crs[:5]]  # fmt: skip
+        msg.buttons = [
+            Button(f"{t('btn_approve_cr')} {cr.number}", f"approve {cr.number}", "primary", c.ApproveChange(cr.number))
+            for cr in view.crs[:5]
+        ]
     return msg
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from bot.conversation.i18n import Translator
 from bot.conversation.replies import changes as ch
 from bot.conversation.replies.message import Button, Message, Table
+from domain import commands as c
 from domain.money import plain
 from domain.results import ContactsView, CustomerOrderView, Done
 
@@ -51,7 +52,9 @@ def contacts_view(t: Translator, view: ContactsView) -> Message:
         tables=[Table(headers, rows)],
     )
     msg.buttons = [
-        Button(t("btn_revoke_contact", id=k.id), f"contacts revoke {k.id}", "danger") for k in view.contacts if k.active
+        Button(t("btn_revoke_contact", id=k.id), f"contacts revoke {k.id}", "danger", c.RevokeContact(k.id))
+        for k in view.contacts
+        if k.active and k.id is not None
     ][:5]
     return msg
 

@@ -7,9 +7,15 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Button:
+    """A next step. ``action`` is the command a click runs (re-checked by the bus like typed text); ``asks``
+    names its fields a click cannot know (a reason, a carrier), which the front end asks for in a form;
+    ``command`` is what a person would type instead (the shell shows it)."""
+
     label: str
-    command: str  # the command text a click runs, re-checked like typed text
+    command: str
     style: str = ""  # "" | primary | danger
+    action: object | None = None
+    asks: tuple[str, ...] = ()
 
 
 @dataclass

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.conversation.i18n import Translator
 from bot.conversation.replies.message import Button, Message, Table
+from domain import commands as c
 from domain.history import Change
 from domain.lifecycle import CHANGEABLE, NOT_SHIPPED, Status
 from domain.money import plain
@@ -45,21 +46,22 @@ def next_actions(t: Translator, order: Order) -> list[Button]:
     allowed = order.allowed_next()
     buttons: list[Button] = []
     if Status.confirmed in allowed and order.status is not Status.on_hold:
-        buttons.append(Button(t("btn_confirm"), f"confirm {n}", "primary"))
+        buttons.append(Button(t("btn_confirm"), f"confirm {n}", "primary", c.ConfirmOrder(n)))
     elif Status.shipped in allowed:
-        buttons.append(Button(t("btn_ship"), f"ship {n} CARRIER TRACKING", "primary"))
+        buttons.append(Button(t("btn_ship"), f"ship {n} CARRIER TRACKING", "primary", c.ShipOrder(n, "", ""),
+                              ("carrier", "tracking")))
     elif order.status is not Status.on_hold:
         nxt = next((s for s in allowed if s not in (Status.on_hold, Status.cancelled, Status.draft)), None)
         if nxt is not None:
-            buttons.append(Button(t("btn_advance", status=nxt.value), f"advance {n}", "primary"))
+            buttons.append(Button(t("btn_advance", status=nxt.value), f"advance {n}", "primary", c.AdvanceOrder(n)))
     if order.status is Status.on_hold:
-        buttons.append(Button(t("btn_resume"), f"resume {n}", "primary"))
+        buttons.append(Button(t("btn_resume"), f"resume {n}", "primary", c.ResumeOrder(n)))
     elif Status.on_hold in allowed:
-        buttons.append(Button(t("btn_hold"), f"hold {n}"))
+        buttons.append(Button(t("btn_hold"), f"hold {n}", "", c.HoldOrder(n, "")))
     if order.status in CHANGEABLE:
-        buttons.append(Button(t("btn_request_change"), f"change {n}"))
+        buttons.append(Button(t("btn_request_change"), f"change {n}", "", c.RequestChange(n, ()), ("changes",)))
     if Status.cancelled in allowed:
-        buttons.append(Button(t("btn_cancel"), f"cancel {n} REASON", "danger"))
+        buttons.append(Button(t("btn_cancel"), f"cancel {n} REASON", "danger", c.CancelOrder(n, ""), ("reason",)))
     return buttons
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from bot.conversation.i18n import Translator
 from bot.conversation.replies.message import Button, Message, Table
+from domain import commands as c
 from domain.money import plain
 from domain.results import (
     AtpAnswer,
@@ -78,7 +81,8 @@ def suggestions(t: Translator, view: SuggestionsView) -> Message:
         for s in view.suggestions
     ]
     msg = Message(title=t(view.title_code, count=len(rows)), tables=[Table([t(h) for h in headers], rows)])
-    msg.buttons.append(Button(t("btn_po_from_suggestions"), "po from-suggestions", "primary"))
+    order_all = c.PurchaseFromSuggestions()
+    msg.buttons.append(Button(t("btn_po_from_suggestions"), "po from-suggestions", "primary", order_all))
     return msg
 
 
@@ -92,10 +96,11 @@ def purchase_order(t: Translator, view: PurchaseOrderView) -> Message:
                 (t("lbl_created"), f"{t.when(po.created_at)} {po.created_by}")],
         tables=[Table([t(h) for h in headers], rows)],
     )  # fmt: skip
+    n = po.number
     if po.status.value == "draft":
-        msg.buttons.append(Button(t("btn_approve"), f"po approve {po.number}", "primary"))
+        msg.buttons.append(Button(t("btn_approve"), f"po approve {n}", "primary", c.ApprovePurchaseOrder(n)))
     elif po.is_open:
-        msg.buttons.append(Button(t("btn_receive"), f"receive {po.number}", "primary"))
+        msg.buttons.append(Button(t("btn_receive"), f"receive {n}", "primary", c.ReceivePurchaseOrder(n)))
     return msg
 
 
@@ -121,12 +126,14 @@ def work_order(t: Translator, view: WorkOrderView) -> Message:
         (t("lbl_order"), f"{wo.order_number} #{wo.line_no}" if wo.order_number else t("lbl_none")),
         (t("lbl_due"), t.date(wo.due_date)),
     ]
-    nxt = {"planned": ("release", "btn_release"), "released": ("start", "btn_start"),
-           "in_progress": ("report", "btn_report")}.get(wo.status.value)  # fmt: skip
-    buttons = []
-    if nxt:
-        cmd = f"wo {nxt[0]} {wo.number}" + (" QTY" if nxt[0] == "report" else "")
-        buttons.append(Button(t(nxt[1]), cmd, "primary"))
+    n = wo.number
+    nxt = {
+        "planned": Button(t("btn_release"), f"wo release {n}", "primary", c.MoveWorkOrder(n, "released")),
+        "released": Button(t("btn_start"), f"wo start {n}", "primary", c.MoveWorkOrder(n, "in_progress")),
+        "in_progress": Button(t("btn_report"), f"wo report {n} QTY", "primary", c.ReportWorkOrder(n, Decimal(0)),
+                              ("good",)),
+    }.get(wo.status.value)
+    buttons = [nxt] if nxt else []
     return Message(title=f"{wo.number} · {t.name('wo_status_', wo.status.value)}", fields=fields, buttons=buttons)
 
 
