@@ -187,6 +187,8 @@ MESSAGES: dict[str, str] = {
     "help_title": "orderbot commands",
     "help_footer": "`help VERB` shows usage and an example. Chinese verbs work too (查看, 列表, 确认, 取消, 发货…).",
     "help_usage": "Usage", "help_example": "Example", "help_aliases": "Also",
+    # what a form asks for a field a button cannot know (Slack fill form)
+    "ask_reason": "Reason", "ask_carrier": "Carrier", "ask_tracking": "Tracking number", "ask_good": "Good quantity",
 }  # fmt: skip
 MESSAGES.update(changes_en.MESSAGES)
 MESSAGES.update(contacts_en.MESSAGES)

@@ -176,6 +176,8 @@ MESSAGES: dict[str, str] = {
     "help_title": "orderbot 命令",
     "help_footer": "`help 命令` 查看用法和示例。英文命令同样可用（show, list, confirm, cancel, ship…）。",
     "help_usage": "用法", "help_example": "示例", "help_aliases": "别名",
+    # 表单为按钮补问的字段（Slack 补充表单）
+    "ask_reason": "原因", "ask_carrier": "承运商", "ask_tracking": "运单号", "ask_good": "合格数量",
 }  # fmt: skip
 MESSAGES.update(changes_zh.MESSAGES)
 MESSAGES.update(contacts_zh.MESSAGES)
