@@ -5,13 +5,17 @@ checks Slack's own length rules. Text is escaped (&, <, >) so user content never
 a link, and long content is split or cut to fit: a section holds at most 3000 characters and 10 fields,
 an actions block 25 elements, a message 50 blocks.
 
-Every neutral ``Button`` becomes a button whose value is the command text a click runs (action_id
-``orderbot_run:N``); the app re-runs that text through the same parser as typed text. Approve and reject
-buttons of a change request carry only the CR number (``orderbot_approve`` / ``orderbot_reject``).
+Every neutral ``Button`` becomes a button whose value is the command a click runs, encoded by
+``bot.conversation.actions`` (never text to parse again); its action_id is ``orderbot_do:N``, followed by
+``:field,field`` when the click must first ask for fields (a reason, a carrier). The approve and reject buttons of
+an approval card carry their command the same way, under their own action_ids (``orderbot_approve`` /
+``orderbot_reject``): a decision answers differently (every copy of the card is updated).
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -25,14 +29,19 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.conversation import actions
 from bot.conversation.i18n import Translator
 from bot.conversation.replies.changes import change_text, change_view, impact_lines
 from bot.conversation.replies.message import Button, Message, Table, render_table
+from domain import commands as c
 from domain.changes import ChangeRequest, CRStatus
 from domain.impact import Impact
 from domain.results import ChangeView
 
-ACTION_RUN = "orderbot_run"
+log = logging.getLogger(__name__)
+
+ACTION_DO = "orderbot_do"
+ACTION_DO_PATTERN = re.compile(r"^orderbot_do:\d+(?::[a-z_]+(?:,[a-z_]+)*)?$")
 ACTION_APPROVE = "orderbot_approve"
 ACTION_REJECT = "orderbot_reject"
 
@@ -196,14 +205,34 @@ def _table(table: Table) -> SectionBlock | None:
     return section_block("```\n" + "\n".join(kept) + "\n```")
 
 
-# -- buttons ------------------------------------------------------------------------------------
-def run_button(button: Button, index: int) -> ButtonElement:
-    """A neutral button: its value is the command text a click runs."""
+# -- buttons ----------------------------------------------------------------------------------------
+def do_action_id(index: int, asks: Sequence[str] = ()) -> str:
+    """``orderbot_do:N``, or ``orderbot_do:N:reason`` for a click that must ask for fields first."""
+    return f"{ACTION_DO}:{index}" + (":" + ",".join(asks) if asks else "")
+
+
+def asked_fields(action_id: str) -> tuple[str, ...]:
+    """The fields an ``orderbot_do`` button asks for, read back from its action_id."""
+    _, _, rest = action_id.partition(":")
+    _, _, asks = rest.partition(":")
+    return tuple(asks.split(",")) if asks else ()
+
+
+def do_button(button: Button, index: int) -> ButtonElement | None:
+    """A neutral button: its value is the command a click runs. None for a button that carries no command (or
+    one too long for Slack): a click could only guess, so it is not offered."""
+    if button.action is None:
+        return None
+    try:
+        value = actions.encode(button.action)
+    except ValueError:
+        log.warning("button %r left out: its command cannot be carried", button.label)
+        return None
     style = button.style if button.style in ("primary", "danger") else None
     return ButtonElement(
         text=PlainTextObject(text=plain_text(button.label or button.command, MAX_BUTTON_TEXT), emoji=True),
-        action_id=f"{ACTION_RUN}:{index}",
-        value=button.command[:MAX_BUTTON_VALUE],
+        action_id=do_action_id(index, button.asks),
+        value=value,
         style=style,
     )
 
@@ -217,13 +246,13 @@ def decision_buttons(t: Translator, cr_number: str) -> list[ButtonElement]:
         ButtonElement(
             text=PlainTextObject(text=plain_text(t("btn_approve_cr"), MAX_BUTTON_TEXT), emoji=True),
             action_id=ACTION_APPROVE,
-            value=cr_number,
+            value=actions.encode(c.ApproveChange(cr_number)),
             style="primary",
         ),
         ButtonElement(
             text=PlainTextObject(text=plain_text(t("btn_reject_cr"), MAX_BUTTON_TEXT), emoji=True),
             action_id=ACTION_REJECT,
-            value=cr_number,
+            value=actions.encode(c.RejectChange(cr_number, "")),
             style="danger",
         ),
     ]
@@ -253,7 +282,8 @@ def render(msg: Message) -> tuple[str, list[dict[str, Any]]]:
     blocks += _fields(msg.fields)
     blocks += _text(msg.lines)
     blocks += [section for table in msg.tables if (section := _table(table)) is not None]
-    blocks += _actions([run_button(b, i) for i, b in enumerate(msg.buttons)])
+    buttons = [b for i, button in enumerate(msg.buttons) if (b := do_button(button, i)) is not None]
+    blocks += _actions(buttons)
     return fallback(msg.text()), _dicts(_cap(blocks))
 
 

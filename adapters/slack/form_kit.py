@@ -1,18 +1,23 @@
 """What the Slack forms share: callback ids, limits, their words in zh and en, and the helpers that read a
-submitted value or quote free text for the command parser."""
+submitted value (text, a picked date, a typed date phrase, a quantity) for the readers that build commands."""
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from slack_sdk.models.blocks import (
     PlainTextObject,
 )
 
-from bot.conversation.language.tokens import _QUOTES, MAX_TEXT
+from bot.conversation.i18n import Translator
+from bot.conversation.language.dates import DateReader, DateShift
+from bot.conversation.language.errors import ParseError
+from bot.conversation.language.tokens import quantity
+from domain.messages import DueInput, DueShift
 
 CALLBACK_NEW_ORDER = "orderbot_new_order"
 CALLBACK_CHANGE = "orderbot_change"
@@ -25,9 +30,6 @@ MAX_TITLE = 24  # modal title, submit and close
 MAX_NOTE = 500
 DATE_PLACEHOLDER_NEW = "下周五 / next friday / 2026-12-05"
 DATE_PLACEHOLDER_CHANGE = "提前两周 / 3 days later / 2026-12-05"
-
-PLACEHOLDER_WORD = re.compile(r"^[A-Z]{3,}$")
-NEEDS_QUOTES = re.compile(r"[\s'\"\\]")
 
 # Modal labels the catalogs do not have.
 TEXTS: dict[str, dict[str, str]] = {
@@ -47,8 +49,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "more_lines": "Only the first {shown} of {count} lines are shown; change the others by typing "
         "`change {number} qty line N QTY`.",
         "fill_title": "Complete the command",
-        "carrier": "Carrier",
-        "tracking": "Tracking number",
         "reject_hint": "The requester and the channel will see the reason.",
     },
     "zh": {
@@ -66,8 +66,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "change_hint": "只修改需要变更的数量，其余保持不变。",
         "more_lines": "只显示前 {shown} 行（共 {count} 行）；其余请输入 `change {number} qty line 行号 数量`。",
         "fill_title": "补充命令",
-        "carrier": "承运商",
-        "tracking": "运单号",
         "reject_hint": "申请人和频道会看到驳回原因。",
     },
 }
@@ -85,8 +83,6 @@ ERRORS: dict[str, dict[str, str]] = {
         "reason": "Please give a reason.",
         "nothing": "Nothing changes: edit a quantity or the due date.",
         "required": "Please fill this in.",
-        "keyword": "“{value}” alone reads as a command word; add a word or two.",
-        "too_long": "Too long; please shorten it.",
         "expired": "This form is out of date; start again from the message.",
     },
     "zh": {
@@ -101,12 +97,9 @@ ERRORS: dict[str, dict[str, str]] = {
         "reason": "请填写原因。",
         "nothing": "没有任何变化：请修改数量或交期。",
         "required": "请填写此项。",
-        "keyword": "“{value}” 单独使用会被当作命令关键词，请多写几个字。",
-        "too_long": "内容太长，请缩短。",
         "expired": "此表单已过期，请从消息重新开始。",
     },
 }
-REJECT_WORDS = frozenset({"reason", "原因"})
 
 
 def texts_for(lang: str) -> dict[str, str]:
@@ -146,48 +139,40 @@ def field_value(values: Mapping[str, Any], block_id: str, action_id: str | None 
     return raw.strip() if isinstance(raw, str) else ""
 
 
-def quote(value: str) -> str:
-    """One token for the command tokenizer, whatever ``value`` holds (spaces, quotes, backslashes).
-
-    The value gets the tokenizer's own normalization first (NFKC, typographic quotes to ASCII) so that
-    normalizing the whole command later cannot turn a character inside the value into a quote.
-    """
-    text = unicodedata.normalize("NFKC", value).translate(_QUOTES).strip()
-    if text and not NEEDS_QUOTES.search(text):
-        return text
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def quantity_value(raw: str, *, zero: bool = False) -> Decimal:
+    """A typed quantity read as the command language reads one (1,000 / 500件 / full-width digits);
+    ``ParseError("bad_quantity")`` otherwise."""
+    return quantity(unicodedata.normalize("NFKC", raw), zero=zero)
 
 
-def is_word(value: str, words: Collection[str]) -> bool:
-    """A value that, once unquoted, the parser would read as one of its keywords."""
-    return len(value.split()) == 1 and value.lower() in words
-
-
-def free_text(
-    values: Mapping[str, Any], block_id: str, words: Collection[str], err: dict[str, str], errors: dict[str, str]
-) -> str:
-    value = field_value(values, block_id, block_id)
-    if value and is_word(value, words):
-        errors[block_id] = err["keyword"].format(value=value)
-    return value
-
-
-def due_value(values: Mapping[str, Any], err: dict[str, str], errors: dict[str, str]) -> str:
-    """The date token: the picked date or the typed phrase (verbatim, quoted), never both."""
+def due_value(
+    values: Mapping[str, Any], t: Translator, dates: DateReader, today: date, errors: dict[str, str], *,
+    shift: bool,
+) -> DueInput | None:  # fmt: skip
+    """The due date of a form: the picked date (ISO) or the typed phrase read by the desk's date rules, never
+    both. A phrase that shifts the due date (提前两周, 3 days later) is kept as a shift when ``shift`` allows it
+    (a change of an existing order), refused otherwise (a new order has no due date to shift)."""
+    err = errors_for(t.lang)
     picked = field_value(values, "due_pick", "date")
     typed = field_value(values, "due_text", "text")
     if picked and typed and typed != picked:
         errors["due_text"] = err["dates_differ"]
-        return ""
-    return quote(typed or picked) if typed or picked else ""
-
-
-def finish(
-    words: list[str], errors: dict[str, str], err: dict[str, str], long_block: str
-) -> tuple[str | None, dict[str, str]]:
-    if errors:
-        return None, errors
-    text = " ".join(words)
-    if len(text) > MAX_TEXT:
-        return None, {long_block: err["too_long"]}
-    return text, {}
+        return None
+    if typed:
+        try:
+            spec = dates.read(typed, today)
+        except ParseError as bad:
+            errors["due_text"] = t(bad.code, **bad.params)
+            return None
+        if isinstance(spec, DateShift):
+            if not shift:
+                errors["due_text"] = t("date_needs_due", phrase=spec.phrase)
+                return None
+            return DueShift(spec.days, spec.phrase)
+        return spec
+    if picked:
+        try:
+            return date.fromisoformat(picked)
+        except ValueError:
+            errors["due_pick"] = t("date_not_understood", phrase=picked)
+    return None

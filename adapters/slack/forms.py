@@ -1,19 +1,22 @@
-"""Slack modals for what is awkward to type, and their submissions read back into COMMAND TEXT.
+"""Slack modals for what is awkward to type, and their submissions read back into DOMAIN COMMANDS.
 
-Forms never build domain objects: each ``read_*`` returns the text of a command — the very text a user
-could type — and the app runs it through the shared parser like any typed command, so one set of rules
-(and one audit trail) covers both. A reader returns ``(text, {})``, or ``(None, {block_id: message})``:
-the shape Slack's ``response_action: "errors"`` wants. Free text is quoted so the shlex-based tokenizer
-keeps it together.
+A form builds the command itself — the one the command language would build from the same words (``p_new`` for
+a new order, ``p_change`` for a change request, ``p_reject``) — and the app runs it through the conversation's
+door (``Chat.run``): the bus checks it like typed text, and one audit trail covers both. Nothing is written out
+as text to be parsed again. A reader returns ``(command, {})``, or ``(None, {block_id: message})``: the shape
+Slack's ``response_action: "errors"`` wants, in the user's language.
 
-``view.state.values`` looks like ``{block_id: {action_id: {"type": ..., "value" | "selected_date" |
+Date phrases typed into a form are read by the desk's date rules (``DateReader``); the date picker gives ISO
+dates. ``view.state.values`` looks like ``{block_id: {action_id: {"type": ..., "value" | "selected_date" |
 "selected_option": ...}}}``; the readers take that dict.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -39,24 +42,22 @@ from adapters.slack.form_kit import (
     DATE_PLACEHOLDER_NEW,
     MAX_CHANGE_LINES,
     MAX_NOTE,
-    PLACEHOLDER_WORD,
     PRODUCT_LINES,
-    REJECT_WORDS,
     due_value,
     errors_for,
     field_value,
-    finish,
-    free_text,
     plain_text,
-    quote,
+    quantity_value,
     shorten,
     texts_for,
 )
+from bot.conversation import actions
 from bot.conversation.i18n import Translator
-from bot.conversation.language.change_parser import ITEMS
+from bot.conversation.language.change_parser import cr_number
+from bot.conversation.language.dates import DateReader
 from bot.conversation.language.errors import ParseError
-from bot.conversation.language.parser import KEYWORDS
-from bot.conversation.language.tokens import looks_like_sku, quantity
+from bot.conversation.language.tokens import looks_like_sku
+from domain import commands as c
 from domain.money import plain
 
 
@@ -122,15 +123,16 @@ def new_order_modal(t: Translator) -> dict[str, Any]:
     return out
 
 
-def read_new_order(values: Mapping[str, Any], lang: str = "en") -> tuple[str | None, dict[str, str]]:
-    """``new CUST SKU QTY … [due DATE] [po REF] [note "TEXT"]`` from the new-order modal."""
-    err = errors_for(lang)
+def read_new_order(
+    values: Mapping[str, Any], t: Translator, dates: DateReader, today: date
+) -> tuple[c.CreateOrder | None, dict[str, str]]:
+    """``CreateOrder`` as ``new CUST SKU QTY … [due DATE] [po REF] [note TEXT]`` would build it."""
+    err = errors_for(t.lang)
     errors: dict[str, str] = {}
     customer = field_value(values, "customer", "customer")
     if not customer:
         errors["customer"] = err["customer"]
-    words = ["new", quote(customer)]
-    lines = 0
+    lines: list[c.LineInput] = []
     for i in range(1, PRODUCT_LINES + 1):
         sku = field_value(values, f"line{i}", "product")
         raw = field_value(values, f"qty{i}", "qty")
@@ -146,24 +148,18 @@ def read_new_order(values: Mapping[str, Any], lang: str = "en") -> tuple[str | N
             errors[f"qty{i}"] = err["qty_missing"]
             continue
         try:
-            qty = quantity(raw)
+            lines.append(c.LineInput(sku.upper(), quantity_value(raw)))
         except ParseError:
             errors[f"qty{i}"] = err["qty_bad"].format(value=raw)
-            continue
-        words += [sku.upper(), plain(qty)]
-        lines += 1
     if not lines and not any(key.startswith(("line", "qty")) for key in errors):
         errors["line1"] = err["no_lines"]
-    due = due_value(values, err, errors)
-    if due:
-        words += ["due", due]
+    due = due_value(values, t, dates, today, errors, shift=False)
+    if errors:
+        return None, errors
+    due_date = due if isinstance(due, date) else None  # shift=False: a shift was refused above
     po = field_value(values, "po", "po")
-    if po:
-        words += ["po", quote(po)]
-    note = free_text(values, "note", KEYWORDS, err, errors)
-    if note:
-        words += ["note", quote(note)]
-    return finish(words, errors, err, "note")
+    note = field_value(values, "note", "note")
+    return c.CreateOrder(customer.upper(), tuple(lines), due_date, po_ref=po, notes=note), {}
 
 
 # -- change request -----------------------------------------------------------------------------
@@ -221,18 +217,20 @@ def change_modal(t: Translator, order_number: str, lines: list[tuple[int, str, s
 
 def _same_quantity(new: Decimal, current: str) -> bool:
     try:
-        return quantity(current, zero=True) == new
+        return quantity_value(current, zero=True) == new
     except ParseError:
         return False
 
 
 def read_change(
-    values: Mapping[str, Any], order_number: str, current: Mapping[int, str], lang: str = "en"
-) -> tuple[str | None, dict[str, str]]:
-    """``change SO-… qty line N Q … [date D] reason "…" [evidence "…"]`` with only the lines that changed."""
-    err = errors_for(lang)
+    values: Mapping[str, Any], order_number: str, current: Mapping[int, str], t: Translator, dates: DateReader,
+    today: date,
+) -> tuple[c.RequestChange | None, dict[str, str]]:  # fmt: skip
+    """``RequestChange`` as ``change SO-… qty line N Q … [date D] reason … [evidence …]`` would build it, with
+    only the lines that changed; ``current`` = the order's quantities now (line -> text)."""
+    err = errors_for(t.lang)
     errors: dict[str, str] = {}
-    items: list[str] = []
+    items: list[c.ChangeInput] = []
     shown = [n for n in sorted(current) if f"qty:{n}" in values]
     for n in shown:
         block = f"qty:{n}"
@@ -243,40 +241,39 @@ def read_change(
         if raw == current[n].strip():
             continue
         try:
-            new = quantity(raw)
+            new = quantity_value(raw)
         except ParseError:
             try:
-                zero = quantity(raw, zero=True) == 0
+                zero = quantity_value(raw, zero=True) == 0
             except ParseError:
                 zero = False
             errors[block] = err["qty_zero"] if zero else err["qty_bad"].format(value=raw)
             continue
         if not _same_quantity(new, current[n]):
-            items += ["qty", "line", str(n), plain(new)]
-    due = due_value(values, err, errors)
-    if due:
-        items += ["date", due]
+            items.append(c.ChangeInput("quantity", "", n, quantity=new))
+    due = due_value(values, t, dates, today, errors, shift=True)
+    if due is not None:
+        items.append(c.ChangeInput("due_date", when=due))
     if not items and not any(key.startswith(("qty:", "due_")) for key in errors):
         errors[f"qty:{shown[0]}" if shown else "due_pick"] = err["nothing"]
-    reason = free_text(values, "reason", ITEMS, err, errors)
+    reason = field_value(values, "reason", "reason")
     if not reason:
         errors["reason"] = err["reason"]
-    evidence = free_text(values, "evidence", ITEMS, err, errors)
-    words = ["change", quote(order_number), *items, "reason", quote(reason)]
-    if evidence:
-        words += ["evidence", quote(evidence)]
-    return finish(words, errors, err, "reason")
+    evidence = field_value(values, "evidence", "evidence")
+    if errors:
+        return None, errors
+    return c.RequestChange(order_number, tuple(items), reason, evidence), {}
 
 
 # -- reject -------------------------------------------------------------------------------------
-def reject_modal(t: Translator, cr_number: str, origin: str = "") -> dict[str, Any]:
+def reject_modal(t: Translator, number: str, origin: str = "") -> dict[str, Any]:
     """One required reason; ``origin`` (where the click came from) rides along in private_metadata."""
     tx = texts_for(t.lang)
     view = View(
         type="modal",
         callback_id=CALLBACK_REJECT,
-        private_metadata=json.dumps({"cr": cr_number, "origin": origin}),
-        title=plain_text(f"{t('btn_reject_cr')} {cr_number}"),
+        private_metadata=json.dumps({"cr": number, "origin": origin}),
+        title=plain_text(f"{t('btn_reject_cr')} {number}"),
         submit=plain_text(t("btn_reject_cr")),
         close=plain_text(tx["close"]),
         blocks=[
@@ -293,52 +290,48 @@ def reject_modal(t: Translator, cr_number: str, origin: str = "") -> dict[str, A
 
 
 def read_reject(
-    values: Mapping[str, Any], meta: str | Mapping[str, Any], lang: str = "en"
-) -> tuple[str | None, dict[str, str]]:
-    """``reject CR-N "reason"``; ``meta`` is the modal's private_metadata (the JSON string, or parsed)."""
-    err = errors_for(lang)
+    values: Mapping[str, Any], meta: str | Mapping[str, Any], t: Translator
+) -> tuple[c.RejectChange | None, dict[str, str]]:
+    """``RejectChange(CR-N, reason)``; ``meta`` is the modal's private_metadata (the JSON string, or parsed)."""
+    err = errors_for(t.lang)
     try:
         data = json.loads(meta) if isinstance(meta, str) else dict(meta)
-    except ValueError:
-        data = {}
-    cr = str(data.get("cr") or "").strip() if isinstance(data, dict) else ""
-    if not cr:
+        number = cr_number(str(data.get("cr") or "").strip())
+    except (ValueError, TypeError, AttributeError, ParseError):
         return None, {"reason": err["expired"]}
-    errors: dict[str, str] = {}
-    reason = free_text(values, "reason", REJECT_WORDS, err, errors)
+    reason = field_value(values, "reason", "reason")
     if not reason:
-        errors["reason"] = err["reason"]
-    return finish(["reject", quote(cr), quote(reason)], errors, err, "reason")
+        return None, {"reason": err["reason"]}
+    return c.RejectChange(number, reason), {}
 
 
-# -- filling a button's placeholders ------------------------------------------------------------
-def placeholders(command: str) -> list[str]:
-    """The words a user must fill in a button's command: all capitals, 3 letters or more (REASON, CARRIER)."""
-    return list(dict.fromkeys(word for word in command.split() if PLACEHOLDER_WORD.match(word)))
+# -- the fields a button asks for -----------------------------------------------------------------
+def field_label(t: Translator, name: str) -> str:
+    """A command field's label, from the catalogs (``ask_<field>``), else the field's name."""
+    key = f"ask_{name}"
+    text = t(key)
+    return text if text != key else name.replace("_", " ").capitalize()
 
 
-def _placeholder_label(t: Translator, name: str) -> str:
+def fill_modal(t: Translator, command: object, asks: Sequence[str], heading: str = "") -> dict[str, Any]:
+    """One input per asked field of ``command``; the encoded command and the asked fields ride in
+    private_metadata. ``heading``: what the click was (the button's label), shown above the inputs."""
     tx = texts_for(t.lang)
-    known = {"REASON": t("lbl_reason"), "CARRIER": tx["carrier"], "TRACKING": tx["tracking"]}
-    return known.get(name, name.capitalize())
-
-
-def fill_modal(t: Translator, command: str) -> dict[str, Any]:
-    """One input per placeholder of ``command``; the command itself rides in private_metadata."""
-    tx = texts_for(t.lang)
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f"`{escape(command)}`"))]
-    for name in placeholders(command):
+    number = getattr(command, "number", "")
+    about = " · ".join(part for part in (heading.strip(), number if isinstance(number, str) else "") if part)
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f"*{escape(about)}*"))] if about else []
+    for name in asks:
         blocks.append(
             InputBlock(
                 block_id=name,
-                label=_placeholder_label(t, name),
-                element=PlainTextInputElement(action_id="value", multiline=name == "REASON", max_length=MAX_NOTE),
+                label=shorten(field_label(t, name), 2000),
+                element=PlainTextInputElement(action_id="value", multiline=name == "reason", max_length=MAX_NOTE),
             )
         )
     view = View(
         type="modal",
         callback_id=CALLBACK_FILL,
-        private_metadata=command,
+        private_metadata=json.dumps({"action": actions.encode(command), "asks": list(asks)}, ensure_ascii=False),
         title=plain_text(tx["fill_title"]),
         submit=plain_text(tx["run"]),
         close=plain_text(tx["close"]),
@@ -348,17 +341,48 @@ def fill_modal(t: Translator, command: str) -> dict[str, Any]:
     return out
 
 
-def read_fill(values: Mapping[str, Any], command: str, lang: str = "en") -> tuple[str | None, dict[str, str]]:
-    """``command`` with each placeholder replaced by its (quoted) value."""
-    err = errors_for(lang)
-    names = placeholders(command)
+def read_asked(meta: str) -> tuple[Any, tuple[str, ...]]:
+    """The command and asked fields a fill modal carries; ``ParseError("bad_action")`` if it is not one of ours."""
+    try:
+        data = json.loads(meta)
+        command = actions.decode(str(data["action"]))
+        asks = tuple(str(name) for name in data["asks"])
+    except (ValueError, TypeError, KeyError) as err:
+        raise ParseError("bad_action") from err
+    check_asks(command, asks)
+    return command, asks
+
+
+def check_asks(command: object, asks: Sequence[str]) -> None:
+    """Asked fields must be fields of the command; ``ParseError("bad_action")`` otherwise."""
+    names = {f.name for f in dataclasses.fields(command)} if dataclasses.is_dataclass(command) else set()
+    if not asks or not set(asks) <= names:
+        raise ParseError("bad_action")
+
+
+def read_fill(values: Mapping[str, Any], meta: str, t: Translator) -> tuple[Any, dict[str, str]]:
+    """The command of a fill modal with each asked field set from its answer, read as the field's type (a
+    quantity as the command language reads one)."""
+    err = errors_for(t.lang)
+    try:
+        command, asks = read_asked(meta)
+    except ParseError:  # not a form we opened: say so on its first input
+        return None, {next(iter(values), "value"): err["expired"]}
     errors: dict[str, str] = {}
-    filled: dict[str, str] = {}
-    for name in names:
-        value = field_value(values, name)
-        if value:
-            filled[name] = quote(value)
-        else:
+    answers: dict[str, str] = {}
+    for name in asks:
+        raw = field_value(values, name)
+        if not raw:
             errors[name] = err["required"]
-    words = [filled.get(word, word) for word in command.split()]
-    return finish(words, errors, err, names[-1] if names else "")
+            continue
+        try:
+            if isinstance(getattr(command, name), Decimal):
+                raw = plain(quantity_value(raw, zero=True))
+            actions.fill(command, {name: raw})
+        except ParseError as bad:
+            errors[name] = t(bad.code, **bad.params)
+            continue
+        answers[name] = raw
+    if errors:
+        return None, errors
+    return actions.fill(command, answers), {}

@@ -18,7 +18,6 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from adapters.slack.blocks import (
-    ACTION_RUN,
     HOME_ORDERS,
     HOME_PENDING,
     MAX_BUTTON_TEXT,
@@ -26,6 +25,7 @@ from adapters.slack.blocks import (
     RISK_MARK,
     context_block,
     decision_buttons,
+    do_action_id,
     escape,
     fit,
     fit_mrkdwn,
@@ -33,8 +33,10 @@ from adapters.slack.blocks import (
     plain_text,
     section_block,
 )
+from bot.conversation import actions
 from bot.conversation.i18n import Translator
 from bot.conversation.replies.changes import age, roles_text
+from domain import commands as c
 from domain.changes import ChangeRequest
 from domain.impact import Impact
 from domain.lifecycle import NOT_SHIPPED, Status
@@ -105,8 +107,8 @@ def home(t: Translator, pending: ChangesView, mine: OrderPage, at_risk: OrderPag
             marks = _risk_marks(t, order, today) if marked else ""
             button = ButtonElement(
                 text=PlainTextObject(text=plain_text(label(t, "show"), MAX_BUTTON_TEXT), emoji=True),
-                action_id=f"{ACTION_RUN}:{index}",
-                value=f"show {order.number}",
+                action_id=do_action_id(index),
+                value=actions.encode(c.ShowOrder(order.number)),
             )
             index += 1
             rows.append(SectionBlock(text=MarkdownTextObject(text=_order_text(t, order, marks)), accessory=button))

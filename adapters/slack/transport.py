@@ -2,6 +2,10 @@
 everyone holding a role; for change requests, the approval message — posted to the approvals channel and to
 every approver's DM, then updated in place (every copy) after each decision.
 
+Who an audience means, who may decide a request and what the request looks like are read through queries on the
+bus, as the bot itself (``Recipients``, ``ChangeDeciders``, ``ShowChange``); the transport opens no unit of work.
+The Slack store and the fan-out bookkeeping are given by the composition root.
+
 A rate limit (HTTP 429) surfaces as ``RetryLater`` so the dispatcher waits what Slack asked; an error that
 no retry can fix (the channel is gone, the bot is not in it) as ``Undeliverable``. A copy of an approval
 message already posted is never posted twice when the row is tried again.
@@ -11,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -22,12 +25,12 @@ from adapters.sql.fanout import FanOut
 from adapters.sql.slack_store import SlackStore
 from bot.conversation.delivery import Limit, Notification, RetryLater, Undeliverable
 from bot.conversation.i18n import Translator
+from bot.conversation.ports import DeskPort
 from domain import commands as c
-from domain.changes import ChangeRequest
 from domain.errors import OrderbotError
-from domain.ports import Clock, Context
-from domain.results import ChangeView
-from domain.users import Front, Role, User
+from domain.ports import Clock
+from domain.results import ChangeView, UsersView
+from domain.users import Front, User
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +47,12 @@ Render = Callable[[Sequence[Notification], Translator], str]
 class SlackTransport:
     prefixes = ("channel:", "user:", "role:")
 
-    def __init__(self, client: WebClient, desk: Any, store: SlackStore, clock: Clock,
+    def __init__(self, client: WebClient, desk: DeskPort, store: SlackStore, fanout: FanOut, clock: Clock,
                  channels: Mapping[str, str], translator: Callable[[str | None], Translator],
                  render: Render, pace: Pace | None = None) -> None:  # fmt: skip
-        self.client, self.desk, self.store, self.clock = client, desk, store, clock
+        self.client, self.desk, self.store, self.fanout, self.clock = client, desk, store, fanout, clock
         self.channels = dict(channels)
         self.translator, self.render, self.pace = translator, render, pace or Pace(1.0, 3)
-        self.fanout = FanOut(store.engine)
 
     # -- which rows are ours, and where they go ----------------------------------------------------
     def accepts(self, audience: str) -> bool:
@@ -63,14 +65,11 @@ class SlackTransport:
         kind, _, name = audience.partition(":")
         if kind == "channel":
             return [(self.channels[name], None)] if name in self.channels else []
-        with self.desk.uow(readonly=True) as uow:
-            if kind == "user":
-                user = uow.users.get(name)
-                people = [user] if user is not None else []
-            else:
-                role = Role(name) if name in Role.__members__ else None
-                people = [u for u in uow.users.all() if role is not None and role in u.roles]
-        return [(u.slack_id, u.language) for u in people if u.slack_id]
+        return [(u.slack_id, u.language) for u in self._people(c.Recipients(audience)) if u.slack_id]
+
+    def _people(self, query: c.Recipients | c.ChangeDeciders) -> list[User]:
+        found = self.desk.handle(query, self.desk.system_context(Front.slack))
+        return found.users if isinstance(found, UsersView) else []
 
     def limits(self, message: Notification) -> Sequence[Limit]:
         kind, _, name = message.audience.partition(":")
@@ -115,22 +114,16 @@ class SlackTransport:
     # -- approval messages ------------------------------------------------------------------------------
     def _view(self, number: str) -> ChangeView | None:
         """The request as it is now, read by the bot itself (reading needs no role)."""
-        now = self.clock.now()
-        ctx = Context(User("orderbot"), Front.slack, now, self.desk.dates.today(now))
         try:
-            result = self.desk.bus.handle(c.ShowChange(number), ctx)
+            result = self.desk.handle(c.ShowChange(number), self.desk.system_context(Front.slack))
         except OrderbotError:
             return None
         return result if isinstance(result, ChangeView) else None
 
-    def approvers(self, cr: ChangeRequest) -> list[User]:
-        """Everyone who may decide a pending role, in Slack: holders of the role and their active backups."""
-        pending = set(cr.pending_roles())
-        today = self.desk.dates.today(self.clock.now())
-        with self.desk.uow(readonly=True) as uow:
-            users = [u for u in uow.users.all() if u.slack_id and u.name != cr.requested_by]
-            backups = {d.backup for d in uow.changes.delegations(today) if d.role in pending}
-        return [u for u in users if (u.roles & pending) or u.name in backups]
+    def approvers(self, number: str) -> list[User]:
+        """Everyone in Slack the request waits for: holders of a pending role and their active backups (the
+        rule is the request's own, ``ChangeRequest.asks``)."""
+        return [u for u in self._people(c.ChangeDeciders(number)) if u.slack_id]
 
     def _post_approval(self, message: Notification) -> None:
         number = str(message.payload.get("cr", ""))
@@ -144,7 +137,7 @@ class SlackTransport:
         targets: list[tuple[str, str | None]] = []
         if APPROVALS in self.channels:
             targets.append((self.channels[APPROVALS], None))
-        return targets + [(u.slack_id, u.language) for u in self.approvers(view.cr) if u.slack_id]
+        return targets + [(u.slack_id, u.language) for u in self.approvers(view.cr.number) if u.slack_id]
 
     def _post_missing(self, view: ChangeView) -> None:
         """The channel copy and a DM to each approver who has none yet (new approvers join when a role is

@@ -18,8 +18,10 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
 from adapters.delivery import Dispatcher, DispatchLoop
-from adapters.slack.app import SlackFront, build_app
+from adapters.slack.app import build_app
+from adapters.slack.front import SlackFront
 from adapters.slack.transport import SlackTransport
+from adapters.sql.fanout import FanOut
 from adapters.sql.slack_store import SlackStore
 from bot.app.bootstrap import Desk
 from bot.app.config import ConfigError
@@ -72,8 +74,9 @@ def build_slack(desk: Desk, secrets: SlackSecrets, *, verify_token: bool = True,
         return render_batch(batch[0].kind, [m.payload for m in batch], t)
 
     delivery = desk.settings.delivery
+    channels, fanout = desk.settings.slack_channels, FanOut(desk.engine)
     transport = SlackTransport(
-        client, desk, store, desk.clock, desk.settings.slack_channels, translator, render, delivery.slack_channel
+        client, desk, store, fanout, desk.clock, channels, translator, render, delivery.slack_channel
     )
     dispatcher = Dispatcher(desk.engine, desk.clock, {"slack": transport}, delivery)
     loop = DispatchLoop(dispatcher, interval)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from adapters.sql import tables as t
 from bot.app.clock import FixedClock
 from bot.app.slack_runtime import SlackSecrets, build_slack, socket_mode
+from bot.conversation import actions
 from domain import commands as c
 from domain.commands import LineInput
 from tests.slack import signing
@@ -42,6 +43,15 @@ def texts(blocks: list[dict[str, Any]]) -> str:
 
 def has_buttons(blocks: list[dict[str, Any]]) -> bool:
     return any(b.get("type") == "actions" for b in blocks)
+
+
+def buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [e for b in blocks if b.get("type") == "actions" for e in b["elements"]]
+
+
+def button_running(blocks: list[dict[str, Any]], kind: type) -> dict[str, Any]:
+    """The button of a message whose command is a ``kind``."""
+    return next(b for b in buttons(blocks) if isinstance(actions.decode(b["value"]), kind))
 
 
 # ---------------------------------------------------------------- commands
@@ -160,12 +170,14 @@ def test_the_change_filed_by_form_is_approved_by_three_clicks_and_every_copy_is_
         assert targets == sorted([CHANNELS["approvals"], SLACK_IDS["wang"], SLACK_IDS["chen"], SLACK_IDS["zhao"]])
         assert "CR-1" in texts(copies[0].params["blocks"])
 
-        world.click("liu", "orderbot_approve", "CR-1", key="liu")  # warehouse has no say: refused, audited
+        approve = button_running(copies[0].params["blocks"], c.ApproveChange)
+        assert approve["action_id"] == "orderbot_approve" and actions.decode(approve["value"]) == c.ApproveChange("CR-1")
+        world.click("liu", "orderbot_approve", approve["value"], key="liu")  # warehouse has no say: refused, audited
         refusal = fake.wait_for("response_url:liu")[0]
         assert refusal.params["response_type"] == "ephemeral"
         for approver in ("wang", "chen", "zhao"):
             fake.clear()
-            world.click(approver, "orderbot_approve", "CR-1", key=approver)
+            world.click(approver, "orderbot_approve", approve["value"], key=approver)
             world.changed()
             world.deliver()
             updates = fake.calls_to("chat.update")
@@ -175,7 +187,7 @@ def test_the_change_filed_by_form_is_approved_by_three_clicks_and_every_copy_is_
             assert approver in texts(updates[-1].params["blocks"])
         assert not any(has_buttons(u.params["blocks"]) for u in updates)  # decided: the buttons are gone
 
-        world.click("wang", "orderbot_approve", "CR-1", key="again")  # a late double click
+        world.click("wang", "orderbot_approve", approve["value"], key="again")  # a late double click
         assert "CR-1" in fake.wait_for("response_url:again")[0].params["text"]
         order = world.bus("lily", c.ShowOrder(number))
         assert (order.version, order.lines[0].quantity) == (2, 800)
@@ -198,7 +210,7 @@ def test_reject_asks_for_a_reason_in_a_form(world: World) -> None:
     number = an_order(world, 10)
     world.bus("lily", c.ConfirmOrder(number))
     world.bus("lily", c.RequestChange(number, (c.ChangeInput("quantity", "BOLT", quantity=Decimal(5)),), "less"))
-    world.click("wang", "orderbot_reject", "CR-1")
+    world.click("wang", "orderbot_reject", actions.encode(c.RejectChange("CR-1", "")))
     form = world.fake.wait_for("views.open")[0].params["view"]
     assert form["callback_id"] == "orderbot_reject"
     _, body = world.submit("wang", "orderbot_reject", {"reason": {"reason": text_value("")}}, form["private_metadata"])
@@ -214,16 +226,37 @@ def test_reject_asks_for_a_reason_in_a_form(world: World) -> None:
 
 def test_a_button_needing_words_opens_a_small_form(world: World) -> None:
     number = an_order(world, 10)
-    world.click("lily", "orderbot_run:0", f"cancel {number} REASON")
+    world.slash("lily", f"show {number}", key="show")
+    cancel = button_running(world.fake.wait_for("response_url:show")[0].params["blocks"], c.CancelOrder)
+    assert cancel["action_id"].endswith(":reason") and actions.decode(cancel["value"]) == c.CancelOrder(number, "")
+    world.click("lily", cancel["action_id"], cancel["value"])
     form = world.fake.wait_for("views.open")[0].params["view"]
-    assert form["callback_id"] == "orderbot_fill" and form["private_metadata"] == f"cancel {number} REASON"
-    assert (
-        world.submit("lily", "orderbot_fill", {"REASON": {"value": text_value("duplicate")}}, form["private_metadata"])[
-            0
-        ]
-        == 200
-    )
-    assert world.bus("lily", c.ShowOrder(number)).status.value == "cancelled"
+    assert form["callback_id"] == "orderbot_fill"
+    meta = json.loads(form["private_metadata"])
+    assert actions.decode(meta["action"]) == c.CancelOrder(number, "") and meta["asks"] == ["reason"]
+    assert [b["block_id"] for b in form["blocks"] if b["type"] == "input"] == ["reason"]
+    reason = {"reason": {"value": text_value("duplicate")}}
+    assert world.submit("lily", "orderbot_fill", reason, form["private_metadata"])[0] == 200
+    order = world.bus("lily", c.ShowOrder(number))
+    assert order.status.value == "cancelled"
+    posted = world.fake.wait_for("chat.postMessage")[-1]
+    assert posted.params["channel"] == SLACK_IDS["lily"] and number in posted.params["text"]
+
+
+def test_a_button_runs_the_command_it_carries_and_a_forged_one_is_refused_politely(world: World) -> None:
+    number = an_order(world, 10)
+    world.slash("lily", f"show {number}", key="show")
+    confirm = button_running(world.fake.wait_for("response_url:show")[0].params["blocks"], c.ConfirmOrder)
+    world.click("lily", confirm["action_id"], confirm["value"], key="confirm")
+    world.changed()
+    assert number in world.fake.wait_for("response_url:confirm")[0].params["text"]
+    assert world.bus("lily", c.ShowOrder(number)).status.value == "confirmed"
+    world.click("lily", "orderbot_do:0", "confirm " + number, key="forged")  # text is not a command any more
+    answer = world.fake.wait_for("response_url:forged")[0].params
+    assert answer["response_type"] == "ephemeral" and "That button no longer means anything here" in answer["text"]
+    world.click("wang", "orderbot_approve", actions.encode(c.CancelOrder(number, "x")), key="wrong")
+    assert "这个按钮已失效" in world.fake.wait_for("response_url:wrong")[0].params["text"]  # wang reads Chinese
+    assert world.bus("lily", c.ShowOrder(number)).status.value == "confirmed"
 
 
 # ---------------------------------------------------------------- Home tab, delivery, Socket Mode

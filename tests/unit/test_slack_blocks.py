@@ -13,6 +13,7 @@ import pytest
 
 from adapters.slack import blocks as sb
 from adapters.slack import home as slack_home
+from bot.conversation import actions
 from bot.conversation.i18n import Translator
 from bot.conversation.replies.message import Button, Message, Table
 from domain import commands as c
@@ -65,8 +66,8 @@ def assert_within_limits(blocks: list[dict[str, Any]], max_blocks: int = 50) -> 
             assert len(node["text"]["text"]) <= 75 and len(node.get("value", "")) <= 2000
         if "action_id" in node and node.get("type") == "button":
             action_ids.append(node["action_id"])
-    runs = [a for a in action_ids if a.startswith(sb.ACTION_RUN)]
-    assert len(runs) == len(set(runs))
+    runs = [a for a in action_ids if a.startswith(sb.ACTION_DO)]
+    assert len(runs) == len(set(runs)) and all(sb.ACTION_DO_PATTERN.match(a) for a in runs)
 
 
 def texts(blocks: list[dict[str, Any]]) -> str:
@@ -83,7 +84,13 @@ def big_message() -> Message:
         fields=[(f"字段 {i}", f"值 {i}") for i in range(23)] + [("long", "y" * 5000)],
         tables=[Table(["订单", "客户", "状态", "交期", "金额"], rows), Table(["a"], [["1"]])],
         buttons=[
-            Button(f"按钮 {i} " + "z" * (80 if i == 0 else 0), f"show SO-2026-{i:06d}", "primary") for i in range(60)
+            Button(
+                f"按钮 {i} " + "z" * (80 if i == 0 else 0),
+                f"show SO-2026-{i:06d}",
+                "primary",
+                c.ShowOrder(f"SO-2026-{i:06d}"),
+            )
+            for i in range(60)
         ],
         error=True,
     )
@@ -103,10 +110,10 @@ def test_render_of_a_message_with_everything_stays_within_slack_limits() -> None
     body = table["text"]["text"]
     assert len(body) <= 2900 and body.endswith("\n…\n```") and "上海精密机械有限公司" in body
     assert body.splitlines()[1].startswith("订单")  # headers, without the terminal's indent
-    actions = [b for b in blocks if b["type"] == "actions"]
-    assert [len(a["elements"]) for a in actions] == [25, 25, 10]
-    first = actions[0]["elements"][0]
-    assert first["action_id"] == "orderbot_run:0" and first["value"] == "show SO-2026-000000"
+    action_blocks = [b for b in blocks if b["type"] == "actions"]
+    assert [len(a["elements"]) for a in action_blocks] == [25, 25, 10]
+    first = action_blocks[0]["elements"][0]
+    assert first["action_id"] == "orderbot_do:0" and actions.decode(first["value"]) == c.ShowOrder("SO-2026-000000")
     assert first["style"] == "primary" and first["text"]["text"].endswith("…")
 
 
@@ -123,8 +130,15 @@ def test_render_of_a_small_message_in_chinese() -> None:
         fields=[("客户", "CUST-001 上海精密")],
         lines=["  第 1 行 BOLT-M8X30：欠货 300"],
         buttons=[
-            Button("发货", "ship SO-2026-000001 CARRIER TRACKING", "primary"),
-            Button("暂停", "hold SO-2026-000001"),
+            Button(
+                "发货",
+                "ship SO-2026-000001 CARRIER TRACKING",
+                "primary",
+                c.ShipOrder("SO-2026-000001", "", ""),
+                ("carrier", "tracking"),
+            ),
+            Button("暂停", "hold SO-2026-000001", "", c.HoldOrder("SO-2026-000001", "")),
+            Button("说明", "help"),  # carries no command: a click could only guess, so Slack does not offer it
         ],
     )
     text, blocks = sb.render(msg)
@@ -133,10 +147,11 @@ def test_render_of_a_small_message_in_chinese() -> None:
     assert blocks[0]["text"]["text"] == "*SO-2026-000001 · 已确认*"
     assert blocks[1]["fields"] == [{"type": "mrkdwn", "text": "*客户*\nCUST-001 上海精密"}]
     buttons = blocks[3]["elements"]
-    assert [(b["action_id"], b["value"], b.get("style")) for b in buttons] == [
-        ("orderbot_run:0", "ship SO-2026-000001 CARRIER TRACKING", "primary"),
-        ("orderbot_run:1", "hold SO-2026-000001", None),
+    assert [(b["action_id"], actions.decode(b["value"]), b.get("style")) for b in buttons] == [
+        ("orderbot_do:0:carrier,tracking", c.ShipOrder("SO-2026-000001", "", ""), "primary"),
+        ("orderbot_do:1", c.HoldOrder("SO-2026-000001", ""), None),
     ]
+    assert [sb.asked_fields(b["action_id"]) for b in buttons] == [("carrier", "tracking"), ()]
     assert sb.render(Message())[1] == []
 
 
@@ -195,11 +210,11 @@ def test_approval_card_shows_impact_and_buttons_while_pending(bus: MessageBus) -
     assert "released from reservation" in body and "estimated sunk cost 40,000.00" in body
     assert "🔴 HIGH — " in body
     assert "⏳ sales manager — pending" in body and "⏳ finance — pending" in body
-    actions = [b for b in blocks if b["type"] == "actions"]
-    assert len(actions) == 1
-    assert [(e["action_id"], e["value"], e["style"]) for e in actions[0]["elements"]] == [
-        ("orderbot_approve", cr, "primary"),
-        ("orderbot_reject", cr, "danger"),
+    action_blocks = [b for b in blocks if b["type"] == "actions"]
+    assert len(action_blocks) == 1
+    assert [(e["action_id"], actions.decode(e["value"]), e["style"]) for e in action_blocks[0]["elements"]] == [
+        ("orderbot_approve", c.ApproveChange(cr), "primary"),
+        ("orderbot_reject", c.RejectChange(cr, ""), "danger"),
     ]
 
     partly = bus.handle(c.ApproveChange(cr), ctx(WANG))
@@ -244,8 +259,9 @@ def test_home_tab(bus: MessageBus) -> None:
     assert "…and 5 more — type `list mine`" in body and "⚠ *OVERDUE*" in body
     decisions = [b for b in home["blocks"] if b["type"] == "actions"]
     assert [e["action_id"] for e in decisions[0]["elements"]] == ["orderbot_approve", "orderbot_reject"]
+    assert actions.decode(decisions[0]["elements"][1]["value"]) == c.RejectChange(view.cr.number, "")
     shows = [b["accessory"] for b in home["blocks"] if "accessory" in b]
-    assert len(shows) == 16 and shows[0]["value"] == f"show {order.number}"
+    assert len(shows) == 16 and actions.decode(shows[0]["value"]) == c.ShowOrder(order.number)
     assert len({s["action_id"] for s in shows}) == 16
 
     empty = slack_home.home(ZH, ChangesView([], "pending_title"), OrderPage([], 0, 0), OrderPage([], 0, 0), NOW)

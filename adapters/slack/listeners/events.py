@@ -1,0 +1,47 @@
+"""Events: the Home tab, published when its user opens it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from adapters.slack import blocks, home
+from adapters.slack.front import SlackFront
+from bot.conversation.replies import Message
+from domain import commands as c
+from domain.errors import OrderbotError
+from domain.results import ChangesView, OrderPage
+from domain.users import Front
+
+
+def publish_home(front: SlackFront, client: WebClient, user: str) -> None:
+    """My pending approvals (with their age), my open orders, orders at risk — or why I see nothing."""
+    t = front.translator(user)
+    desk = front.desk
+    try:
+        ctx = desk.context(Front.slack, user)
+    except OrderbotError as err:  # someone the bot does not know yet: say how to get in, not an error
+        _, body = blocks.render(Message(title=t(err.code, **err.params)))
+        client.views_publish(user_id=user, view={"type": "home", "blocks": body})
+        return
+    pending: ChangesView = desk.handle(c.PendingApprovals(), ctx)
+    mine: OrderPage = desk.handle(c.ListOrders(owner=ctx.user.name, limit=15), ctx)
+    late: OrderPage = desk.handle(c.ListOrders(overdue=True, limit=15), ctx)
+    held: OrderPage = desk.handle(c.ListOrders(status="on_hold", limit=15), ctx)
+    seen = {o.number for o in late.orders}
+    risky = late.orders + [o for o in held.orders if o.number not in seen]
+    at_risk = OrderPage(risky[:15], late.total + held.total, 0)
+    client.views_publish(user_id=user, view=home.home(t, pending, mine, at_risk, front.clock.now()))
+
+
+def on_home_opened(front: SlackFront, event: dict[str, Any], client: WebClient) -> None:
+    if event.get("tab", "home") == "home":
+        publish_home(front, client, event["user"])
+
+
+def register(app: App, front: SlackFront) -> None:
+    @app.event("app_home_opened")
+    def home_opened(event: dict[str, Any], client: WebClient) -> None:
+        on_home_opened(front, event, client)
