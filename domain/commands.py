@@ -311,6 +311,29 @@ class ReportWorkOrder(Command):
     scrap: Decimal = Decimal(0)
 
 
+# -- grants the installation makes (the config's admins, the demo's people) -----------------------------------
+@dataclass(frozen=True)
+class Newcomer:
+    """Somebody the installation lets in (see ``SeedUsers``)."""
+
+    who: str  # a user name, or a chat identity: "slack:U012ABC", "telegram:12345"
+    role: str
+    display: str = ""  # the display name of a user created here (default: the name)
+
+
+@dataclass(frozen=True)
+class SeedUsers(Command):
+    """Grants made by the installation rather than by an admin in a chat: the admins the config names
+    (``source="config"``) and the demo company's people (``source="demo"``). Only the bot itself runs it (the
+    system context). A missing user is created with the role; an existing one is given a role it lacks only
+    when ``grant_existing`` (the demo leaves people who already exist as they are). Each grant is audited with
+    ``source`` as its actor and front end; none is announced."""
+
+    source: str
+    people: tuple[Newcomer, ...]
+    grant_existing: bool = True
+
+
 __all__ = [
     "AddLines",
     "AdjustStock",
@@ -356,6 +379,7 @@ __all__ = [
     "MoveWorkOrder",
     "MyOrder",
     "MyOrders",
+    "Newcomer",
     "OrderChanges",
     "OrderHistory",
     "PendingApprovals",
@@ -373,6 +397,7 @@ __all__ = [
     "RevokeContact",
     "RevokeRole",
     "RunScans",
+    "SeedUsers",
     "SetContactLanguage",
     "SetLanguage",
     "SetLine",

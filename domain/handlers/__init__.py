@@ -41,6 +41,7 @@ HANDLERS: dict[type, Handler] = {
     c.RevokeRole: admin.revoke_role,
     c.ListUsers: admin.list_users,
     c.SetLanguage: admin.set_language,
+    c.SeedUsers: admin.seed_users,
     c.ShowOrder: queries.show_order,
     c.ListOrders: queries.list_orders,
     c.FindOrders: queries.find_orders,

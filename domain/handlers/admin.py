@@ -1,14 +1,14 @@
-"""Administration: users and roles. Every grant and revoke is audited and announced."""
+"""Administration: users and roles. Every grant and revoke is audited; those made in a chat are announced too."""
 
 from __future__ import annotations
 
 from domain import commands as c
-from domain.errors import Conflict, InvalidInput, NotFound
+from domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from domain.events import RoleChanged
 from domain.history import AuditEntry
 from domain.ports import Context, UnitOfWork
 from domain.results import Done, UsersView
-from domain.users import Role, User, require
+from domain.users import Front, Role, User, require
 
 
 def _role(name: str) -> Role:
@@ -88,3 +88,31 @@ def list_users(q: c.ListUsers, uow: UnitOfWork, ctx: Context) -> UsersView:
     wanted = {_role(r) for r in q.roles}
     users = [u for u in uow.users.all() if not wanted or wanted & u.roles]
     return UsersView(sorted(users, key=lambda u: u.name))
+
+
+def seed_users(cmd: c.SeedUsers, uow: UnitOfWork, ctx: Context) -> Done:
+    """The installation's own grants (the config's admins, the demo's people): only the bot itself may make them,
+    since they are audited as made by ``cmd.source``, not by whoever asks. Unlike a grant typed in a chat,
+    nothing is announced: these are made at start-up (or while the demo loads), with nobody to tell yet."""
+    if ctx.front is not Front.system:
+        raise PermissionDenied("seed_users", (Front.system.value,))
+    added: list[str] = []
+    granted: list[str] = []
+    for person in cmd.people:
+        role = _role(person.role)
+        # "slack:U012ABC" / "telegram:12345" name a chat identity; anything else a user name
+        who = person.who
+        front, _, ident = who.partition(":") if who.startswith(("slack:", "telegram:")) else ("", "", "")
+        name = ident or who
+        user = uow.users.by_identity(Front(front), ident) if front else uow.users.get(name)
+        if user is None:
+            slack, telegram = (ident if front == "slack" else None), (ident if front == "telegram" else None)
+            uow.users.add(User(name, person.display or name, None, slack, telegram, {role}))
+            added.append(name)
+        elif role in user.roles or not cmd.grant_existing:
+            continue
+        else:
+            user.roles = user.roles | {role}
+            granted.append(user.name)
+        uow.history.audit(AuditEntry(ctx.now, cmd.source, cmd.source, "grant", name, detail=role.value))
+    return Done("users_seeded", {"added": added, "granted": granted})
