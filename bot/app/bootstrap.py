@@ -14,16 +14,18 @@ from telegram.helpers import create_deep_linked_url
 from adapters.sql.engine import make_engine
 from adapters.sql.mapping import build_registry
 from adapters.sql.schema import require_current
-from adapters.sql.uow import SqlUnitOfWork, uow_factory
+from adapters.sql.uow import uow_factory as sql_uow_factory
 from bot.app.config import Settings
 from bot.app.routing import Router
 from bot.conversation.i18n import Translator, language_of
 from bot.conversation.language.dates import DateReader
 from domain.bus import MessageBus
+from domain.commands import Newcomer, SeedUsers
 from domain.errors import UnknownUser
-from domain.history import AuditEntry
-from domain.ports import Clock, Context
+from domain.ports import Clock, Context, UnitOfWork
 from domain.users import Front, Role, User
+
+CONFIG = "config"  # who granted the config's admins their role, in the audit trail
 
 
 @dataclass
@@ -31,11 +33,18 @@ class Desk:
     """Everything a front end needs to run commands for people."""
 
     settings: Settings
-    engine: Engine
     clock: Clock
     bus: MessageBus
-    uow: Callable[..., SqlUnitOfWork]
+    uow: Callable[..., UnitOfWork]
     dates: DateReader
+    database: Engine | None = None  # None: a desk on a unit of work of its own (the in-memory one of unit tests)
+
+    @property
+    def engine(self) -> Engine:
+        """The database, for what works beside the unit of work (the outbox's dispatcher, schema upgrades)."""
+        if self.database is None:
+            raise RuntimeError("this desk has no database: it was bootstrapped on a unit of work of its own")
+        return self.database
 
     # -- the port front ends and transports see (bot.conversation.ports.DeskPort) --------------------------
     @property
@@ -81,38 +90,39 @@ class Desk:
         return Context(user, front, now, self.dates.today(now), s.policy, s.stock, s.approval, alerts=s.alerts)
 
     def ensure_admins(self) -> None:
-        """The first admins come from config, so a fresh install can grant everyone else their roles."""
-        with self.uow() as uow:
-            for entry in self.settings.admins:
-                # "slack:U012ABC" / "telegram:12345" name a chat identity; anything else a user name
-                front, _, ident = entry.partition(":") if entry.startswith(("slack:", "telegram:")) else ("", "", "")
-                name = ident or entry
-                user = uow.users.by_identity(Front(front), ident) if front else uow.users.get(name)
-                if user is None:
-                    slack, telegram = (ident if front == "slack" else None), (ident if front == "telegram" else None)
-                    uow.users.add(User(name, name, None, slack, telegram, {Role.admin}))
-                elif Role.admin not in user.roles:
-                    user.roles = user.roles | {Role.admin}
-                else:
-                    continue
-                uow.history.audit(AuditEntry(self.clock.now(), "config", "config", "grant", name, detail="admin"))
-            uow.commit()
+        """The first admins come from config, so a fresh install can grant everyone else their roles: a
+        ``SeedUsers`` run by the bot itself through the bus, audited as granted by "config"."""
+        people = tuple(Newcomer(entry, Role.admin.value) for entry in self.settings.admins)
+        if people:
+            self.bus.handle(SeedUsers(CONFIG, people), self.system_context())
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self.database is not None:
+            self.database.dispose()
 
 
-def bootstrap(settings: Settings, clock: Clock, *, engine: Engine | None = None, check_schema: bool = True) -> Desk:
-    build_registry()
-    engine = engine or make_engine(settings.database_url)
-    if check_schema:
-        require_current(engine)
-    factory = uow_factory(engine, Router(settings.routes), clock)
+def bootstrap(
+    settings: Settings,
+    clock: Clock,
+    *,
+    engine: Engine | None = None,
+    check_schema: bool = True,
+    uow_factory: Callable[..., UnitOfWork] | None = None,
+) -> Desk:
+    """The desk. Its unit of work is ``uow_factory`` when given (unit tests pass the in-memory one, and no
+    database is opened unless ``engine`` is given too); otherwise the SQL one over ``engine`` (by default, an
+    engine on ``settings.database_url``, whose schema must be current unless ``check_schema`` is False)."""
+    if uow_factory is None:
+        build_registry()
+        engine = engine or make_engine(settings.database_url)
+        if check_schema:
+            require_current(engine)
+        uow_factory = sql_uow_factory(engine, Router(settings.routes), clock)
     return Desk(
         settings=settings,
-        engine=engine,
         clock=clock,
-        bus=MessageBus(factory),
-        uow=factory,
+        bus=MessageBus(uow_factory),
+        uow=uow_factory,
         dates=DateReader(settings.timezone),
+        database=engine,
     )

@@ -1,9 +1,11 @@
 """The demo company: a fastener factory's customers, products, people and orders, generated.
 
 Deterministic for a seed, with dates relative to ``desk.today()`` so the demo always looks
-current. Master data goes through the unit of work; orders are written with SQLAlchemy Core
-executemany in chunks, because the ORM would take minutes for 100 000 orders. Each order is
-still built by the domain's own code (``Order``'s constructor, ``add_line``, lifecycle methods and
+current. The demo's people are let in through the bus, as the config's admins are: a ``SeedUsers`` run by
+the bot itself, each grant audited as made by "demo". The rest is seed data, written directly on purpose:
+customers and products through a unit of work (no command creates them one by one), and orders and stock
+with SQLAlchemy Core executemany in chunks, because the ORM would take minutes for 100 000 orders. Each
+order is still built by the domain's own code (``Order``'s constructor, ``add_line``, lifecycle methods and
 ``snapshot()``), so amounts, line numbers, confirmed dates and versions cannot drift from it.
 """
 
@@ -50,12 +52,12 @@ from bot.app.demo_data import (
 )
 from bot.app.demo_stock import load_stock
 from domain.checks import confirmed_dates
-from domain.history import AuditEntry
+from domain.commands import Newcomer, SeedUsers
 from domain.lifecycle import Status
 from domain.numbers import ORDER
 from domain.orders import Order, number_for
 from domain.parties import Customer, MakeOrBuy, Product, Tier
-from domain.users import User
+from domain.results import Done
 
 S = Status
 CHUNK = 5_000
@@ -92,19 +94,17 @@ def load_demo(desk: Desk, orders: int = 400, seed: int = 7, progress: bool = Fal
     return DemoSummary(len(customers), len(products), users, orders, lines, by_status, *numbers)
 
 
-# -- master data: few rows, so through the unit of work like everything else ---------------------
+# -- the demo's people: through the bus, as the bot itself -----------------------------------------
 def _ensure_users(desk: Desk) -> int:
-    added = 0
-    with desk.uow() as uow:
-        for name, display, role in USERS:
-            if uow.users.get(name) is None:
-                uow.users.add(User(name=name, display_name=display, roles={role}))
-                uow.history.audit(AuditEntry(desk.clock.now(), DEMO, DEMO, "grant", name, detail=role.value))
-                added += 1
-        uow.commit()
-    return added
+    """Lets in the demo's people who are not users yet (one who already is, is left as they are); returns how
+    many were added."""
+    people = tuple(Newcomer(name, role.value, display) for name, display, role in USERS)
+    done = desk.handle(SeedUsers(DEMO, people, grant_existing=False), desk.system_context())
+    assert isinstance(done, Done)
+    return len(done.params["added"])
 
 
+# -- master data: seed data, few rows, written through a unit of work -----------------------------
 def _store_new(desk: Desk, items: list[T], key: Callable[[T], str]) -> list[T]:
     """Add the items not stored yet and return all as stored: a rerun reuses existing master data."""
     stored = []

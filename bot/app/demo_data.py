@@ -12,6 +12,7 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split("|" if "|" in text else None))
 
 
+# The demo's people: (name, display name, role), let in by a SeedUsers through the bus (bot.app.demo).
 USERS = (
     ("admin", "Admin 管理员", Role.admin),
     ("lily", "Lily 张丽", Role.sales),
