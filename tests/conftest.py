@@ -1,4 +1,5 @@
-"""Shared fixtures: a fixed clock, and a migrated database (SQLite file, or real PostgreSQL when asked)."""
+"""Shared fixtures: a fixed clock, a migrated database (SQLite file, or real PostgreSQL when asked), and desks on
+either (``desk``, ``any_desk``) or on the in-memory unit of work of ``tests.fakes`` (``fake_desk``)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from adapters.sql.schema import upgrade
 from bot.app.bootstrap import Desk, bootstrap
 from bot.app.clock import FixedClock
 from bot.app.config import Settings
+from tests.fakes import FakeUnitOfWork
 
 # Sunday 22 November 2026, 09:00 in Shanghai.
 T0 = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
@@ -69,6 +71,14 @@ def make_desk(url: str, clock: FixedClock, **settings: object) -> Desk:
     return desk
 
 
+def make_fake_desk(clock: FixedClock, fake: FakeUnitOfWork, **settings: object) -> Desk:
+    """The same desk as ``make_desk`` (bus, dates, contexts, the config's admins let in) on the in-memory unit
+    of work ``fake``: no database, and ``fake.saved`` shows what every command kept."""
+    desk = bootstrap(Settings(**settings), clock, uow_factory=fake.factory)  # type: ignore[arg-type]
+    desk.ensure_admins()
+    return desk
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
@@ -88,3 +98,13 @@ def any_desk(any_url: str, clock: FixedClock) -> Iterator[Desk]:
     d = make_desk(any_url, clock)
     yield d
     d.close()
+
+
+@pytest.fixture
+def fake_uow() -> FakeUnitOfWork:
+    return FakeUnitOfWork()
+
+
+@pytest.fixture
+def fake_desk(fake_uow: FakeUnitOfWork, clock: FixedClock) -> Desk:
+    return make_fake_desk(clock, fake_uow)
