@@ -171,7 +171,9 @@ def test_the_change_filed_by_form_is_approved_by_three_clicks_and_every_copy_is_
         assert "CR-1" in texts(copies[0].params["blocks"])
 
         approve = button_running(copies[0].params["blocks"], c.ApproveChange)
-        assert approve["action_id"] == "orderbot_approve" and actions.decode(approve["value"]) == c.ApproveChange("CR-1")
+        assert approve["action_id"] == "orderbot_approve" and actions.decode(approve["value"]) == c.ApproveChange(
+            "CR-1"
+        )
         world.click("liu", "orderbot_approve", approve["value"], key="liu")  # warehouse has no say: refused, audited
         refusal = fake.wait_for("response_url:liu")[0]
         assert refusal.params["response_type"] == "ephemeral"

@@ -1,0 +1,3 @@
+from tests.unit.slack_listeners.support import slack as slack
+
+__all__ = ["slack"]
