@@ -59,16 +59,21 @@ class SlackFront:
         except OrderbotError:
             return None
 
+    def reply(self, respond: Respond, user_id: str, msg: Message, *, private: bool = False) -> None:
+        """The answer to a slash command or a click, through its response_url: for the asker alone unless the
+        message is public (and not ``private``). A click in the Home tab has no message to answer under (no
+        response_url): the answer goes to the user's DM."""
+        text, body = blocks.render(msg)
+        if respond.response_url is None:
+            self.client.chat_postMessage(channel=user_id, text=text, blocks=body)
+            return
+        public = msg.public and not private
+        respond(text=text, blocks=body, response_type="in_channel" if public else "ephemeral", replace_original=False)
+
     def _woken(self, msg: Message) -> Message:
         if not msg.error:
             self.wake()
         return msg
-
-
-def reply(respond: Respond, msg: Message) -> None:
-    """The answer to a slash command or a click, through its response_url: for the asker alone unless public."""
-    text, body = blocks.render(msg)
-    respond(text=text, blocks=body, response_type="in_channel" if msg.public else "ephemeral", replace_original=False)
 
 
 def refusal(t: Translator, err: OrderbotError) -> Message:

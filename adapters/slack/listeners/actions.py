@@ -17,7 +17,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from adapters.slack import blocks, forms
-from adapters.slack.front import SlackFront, refusal, reply
+from adapters.slack.front import SlackFront, refusal
 from adapters.slack.listeners.common import open_change_form
 from bot.conversation import actions
 from bot.conversation.language.errors import ParseError
@@ -42,14 +42,14 @@ def on_do(front: SlackFront, ack: Ack, body: dict[str, Any], action: dict[str, A
         if asks:
             forms.check_asks(command, asks)
     except ParseError as err:
-        reply(respond, refusal(front.translator(user), err))
+        front.reply(respond, user, refusal(front.translator(user), err))
         return
     if not asks:
-        reply(respond, front.run(user, command))
+        front.reply(respond, user, front.run(user, command))
         return
     if asks == ("changes",) and isinstance(command, c.RequestChange):
         if not open_change_form(front, client, user, command.number, body["trigger_id"]):
-            reply(respond, front.run(user, c.ShowOrder(command.number)))  # why not: not found, not allowed
+            front.reply(respond, user, front.run(user, c.ShowOrder(command.number)))  # why not: not found, not allowed
         return
     label = str((action.get("text") or {}).get("text", ""))
     view = forms.fill_modal(front.translator(user), command, asks, heading=label)
@@ -62,14 +62,13 @@ def on_approve(front: SlackFront, ack: Ack, body: dict[str, Any], action: dict[s
     try:
         command = clicked(action, c.ApproveChange)
     except ParseError as err:
-        reply(respond, refusal(front.translator(user), err))
+        front.reply(respond, user, refusal(front.translator(user), err))
         return
     msg = front.run(user, command)
     # success shows in every copy of the approval message (updated by the dispatcher); a refusal or "already
     # approved" goes to the clicker alone
     if msg.error or msg.code == "cr_already_approved":
-        text, body_blocks = blocks.render(msg)
-        respond(text=text, blocks=body_blocks, response_type="ephemeral", replace_original=False)
+        front.reply(respond, user, msg, private=True)
 
 
 def on_reject(front: SlackFront, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond,
@@ -79,7 +78,7 @@ def on_reject(front: SlackFront, ack: Ack, body: dict[str, Any], action: dict[st
     try:
         command = clicked(action, c.RejectChange)
     except ParseError as err:
-        reply(respond, refusal(front.translator(user), err))
+        front.reply(respond, user, refusal(front.translator(user), err))
         return
     client.views_open(trigger_id=body["trigger_id"], view=forms.reject_modal(front.translator(user), command.number))
 

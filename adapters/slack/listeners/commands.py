@@ -10,7 +10,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from adapters.slack import forms
-from adapters.slack.front import SlackFront, reply
+from adapters.slack.front import SlackFront
 from adapters.slack.listeners.common import open_change_form
 from bot.conversation.language.verbs import find_verb
 from domain.numbers import ORDER
@@ -37,7 +37,7 @@ def on_order(front: SlackFront, ack: Ack, command: dict[str, Any], respond: Resp
         return
     if form is not None and open_change_form(front, client, user, form[1], command["trigger_id"]):
         return
-    reply(respond, front.say(user, text or "help"))  # a change form that cannot open: the parser says why
+    front.reply(respond, user, front.say(user, text or "help"))  # a change form that cannot open: the parser says why
 
 
 def register(app: App, front: SlackFront) -> None:

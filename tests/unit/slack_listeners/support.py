@@ -146,8 +146,8 @@ class FakeClient(WebClient):
 class FakeRespond(Respond):
     """Bolt's ``Respond`` that notes the answer instead of posting it to the response_url."""
 
-    def __init__(self) -> None:
-        super().__init__(response_url=None)
+    def __init__(self, response_url: str | None = "https://hooks.slack.invalid/respond") -> None:
+        super().__init__(response_url=response_url)  # None: a click in the Home tab, which has none
         self.answers: list[dict[str, Any]] = []
 
     def __call__(self, text: str | dict[str, Any] = "", **kwargs: Any) -> Any:  # type: ignore[override]

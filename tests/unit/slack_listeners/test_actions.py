@@ -41,6 +41,16 @@ def test_a_buttons_encoded_command_runs_as_it_is(slack: Desk) -> None:
     assert slack.desk.fake.order(number).status.value == "confirmed" and slack.woken == [True]
 
 
+def test_a_click_in_the_home_tab_is_answered_in_the_dm(slack: Desk) -> None:
+    number = slack.order()
+    ack, respond = new_ack(), FakeRespond(response_url=None)  # the Home tab's Show: no message to answer under
+    body, action = click(LILY, blocks.do_action_id(0), actions.encode(c.ShowOrder(number)), "Show")
+    listen.on_do(slack.front, ack, body, action, respond, slack.client)
+    assert respond.answers == [] and [m for m, _ in slack.desk.handled] == [c.ShowOrder(number)]
+    (dm,) = slack.client.to("chat.postMessage")
+    assert dm["channel"] == LILY and number in dm["text"]
+
+
 def test_a_button_asking_for_fields_opens_a_form_with_one_input_each(slack: Desk) -> None:
     number = slack.order(confirmed=True)
     ship = c.ShipOrder(number, "", "")
