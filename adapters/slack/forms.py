@@ -354,9 +354,10 @@ def read_asked(meta: str) -> tuple[Any, tuple[str, ...]]:
 
 
 def check_asks(command: object, asks: Sequence[str]) -> None:
-    """Asked fields must be fields of the command; ``ParseError("bad_action")`` otherwise."""
+    """Asked fields must be fields of the command that one line of text can fill (a text or a quantity);
+    ``ParseError("bad_action")`` otherwise."""
     names = {f.name for f in dataclasses.fields(command)} if dataclasses.is_dataclass(command) else set()
-    if not asks or not set(asks) <= names:
+    if not asks or not set(asks) <= names or not all(isinstance(getattr(command, n), str | Decimal) for n in asks):
         raise ParseError("bad_action")
 
 

@@ -39,7 +39,8 @@ def on_do(front: SlackFront, ack: Ack, body: dict[str, Any], action: dict[str, A
     try:
         command = clicked(action)
         asks = blocks.asked_fields(str(action.get("action_id", "")))
-        if asks:
+        wants_change_form = asks == ("changes",) and isinstance(command, c.RequestChange)
+        if asks and not wants_change_form:
             forms.check_asks(command, asks)
     except ParseError as err:
         front.reply(respond, user, refusal(front.translator(user), err))
@@ -47,7 +48,7 @@ def on_do(front: SlackFront, ack: Ack, body: dict[str, Any], action: dict[str, A
     if not asks:
         front.reply(respond, user, front.run(user, command))
         return
-    if asks == ("changes",) and isinstance(command, c.RequestChange):
+    if wants_change_form:
         if not open_change_form(front, client, user, command.number, body["trigger_id"]):
             front.reply(respond, user, front.run(user, c.ShowOrder(command.number)))  # why not: not found, not allowed
         return

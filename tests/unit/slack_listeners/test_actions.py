@@ -90,6 +90,8 @@ def test_a_change_button_for_an_order_that_cannot_be_shown_says_why(slack: Desk)
         ("orderbot_do:0", '{"c":"ConfirmOrder"}'),
         ("orderbot_do:0:owner", actions.encode(c.ConfirmOrder("SO-2026-000001"))),  # not a field of it
         ("orderbot_do:0:changes", actions.encode(c.ConfirmOrder("SO-2026-000001"))),
+        ("orderbot_do:0:changes,reason", actions.encode(c.RequestChange("SO-2026-000001", ()))),  # no text fills it
+        ("orderbot_do:0:page", actions.encode(c.MyOrders("-100200"))),
     ],
 )
 def test_a_forged_or_unknown_value_gets_a_polite_refusal(slack: Desk, action_id: str, value: str) -> None:
