@@ -13,7 +13,9 @@ transaction (orders, stock items, purchase and work orders, change requests) int
 moves each stock item's ``moves`` into ``ledger`` (numbered, oldest first). ``stock.lock`` creates
 missing rows with zeros; waiting/holding/short follow the SQL adapter's statuses. ``opening`` seeds a
 counted stock. ``changes`` keeps change requests (their decisions get ids on add and on commit) and
-approvers' delegations. ``contacts`` keeps invitations (code hashes unique) and customers' contacts.
+approvers' delegations. ``contacts`` keeps invitations and customers' contacts. A commit that would break one of
+the SQL tables' unique keys (a chat bound twice, a code hash twice, two decisions for one role in one round) is
+refused with ``ConcurrentUpdate`` and keeps nothing, as the SQL unit of work does.
 
 The repositories live in sibling modules, one theme each: ``tests.fakes_state`` (the state itself),
 ``tests.fakes_orders`` (orders and their history), ``tests.fakes_parties`` (customers, products, users),
@@ -34,6 +36,7 @@ from typing import Any
 from domain.changes import ChangeRequest
 from domain.checks import OrderPolicy
 from domain.contacts import Contact, Invitation
+from domain.errors import ConcurrentUpdate
 from domain.events import Event
 from domain.history import AuditEntry, OrderVersion
 from domain.orders import Order
@@ -42,7 +45,7 @@ from domain.ports import Context
 from domain.stock import MoveKind, StockItem, StockMove, Who
 from domain.supply import PurchaseOrder, WorkOrder
 from domain.users import Front, Role, User
-from tests.fakes_changes import FakeChanges, FakeContacts
+from tests.fakes_changes import FakeChanges, FakeContacts, unique_clash
 from tests.fakes_orders import FakeHistory, FakeOrders
 from tests.fakes_parties import FakeCustomers, FakeProducts, FakeUsers
 from tests.fakes_state import State as State  # explicit re-export: tests.fakes_watch types against tests.fakes.State
@@ -156,6 +159,10 @@ class FakeUnitOfWork:
         if self.readonly:
             raise AssertionError("commit in a read-only unit of work")
         self.changes.number_decisions()
+        clash = unique_clash(self._work)
+        if clash is not None:  # as the SQL unit of work: the transaction is rolled back and nothing of it kept
+            self._begin()
+            raise ConcurrentUpdate(clash)
         events: list[Event] = []
         for obj in self._seen:  # orders, stock items, purchase and work orders, change requests, as first seen
             events.extend(obj.events)

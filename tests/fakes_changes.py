@@ -1,7 +1,7 @@
 """In-memory fakes of the change-request and contact ports (``uow.changes``, ``uow.contacts``).
 
 Change requests and approvers' delegations, invitations and customers' contacts, kept in a
-``tests.fakes_state.State`` with the ids and uniqueness the SQL tables give them.
+``tests.fakes_state.State`` with the ids the SQL tables give them, and (``unique_clash``) the unique keys they keep.
 """
 
 from __future__ import annotations
@@ -68,14 +68,13 @@ class FakeChanges:
 
 
 class FakeContacts:
-    """``ContactRepository`` in memory: invitations by code hash (unique, as the table's constraint), contacts."""
+    """``ContactRepository`` in memory: invitations by code hash, contacts (their keys checked on commit, see
+    ``unique_clash``)."""
 
     def __init__(self, state: State) -> None:
         self._s = state
 
     def add_invitation(self, invitation: Invitation) -> None:
-        if any(i.code_hash == invitation.code_hash for i in self._s.invitations):
-            raise AssertionError("duplicate invitation code hash")
         invitation.id = invitation.id or self._s.new_id()
         self._s.invitations.append(invitation)
 
@@ -97,3 +96,20 @@ class FakeContacts:
 
     def active_chats(self, customer: str) -> list[Contact]:
         return [k for k in self._s.contacts if k.customer == customer and k.active]
+
+
+def unique_clash(state: State) -> str | None:
+    """The unique key a commit of ``state`` would break, as the SQL tables' constraints refuse it (then the SQL
+    unit of work rolls back and raises ``ConcurrentUpdate``): one active binding per chat, one invitation per
+    code hash, one decision per role and round of a change request."""
+    active = [k.chat_id for k in state.contacts if k.active]
+    if len(active) != len(set(active)):
+        return "ux_contacts_active_chat"
+    hashes = [i.code_hash for i in state.invitations]
+    if len(hashes) != len(set(hashes)):
+        return "invitations_code_hash_key"
+    for cr in state.crs.values():
+        words = [(d.round, d.role) for d in cr.decisions]
+        if len(words) != len(set(words)):
+            return "cr_decisions_change_request_id_round_role_key"
+    return None

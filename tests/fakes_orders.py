@@ -1,11 +1,13 @@
 """In-memory fakes of the order ports (``uow.orders``, ``uow.history``) over a ``tests.fakes_state.State``.
 
-They answer as the SQL adapters do: orders newest first, versions in order, audit entries by subject.
+They answer as the SQL adapters do (``tests/contract`` holds them to it): orders newest first (overdue ones earliest
+due first), versions in order, audit entries by subject.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -62,6 +64,8 @@ class FakeOrders:
                 if not any(needle in h.lower() for h in hay):
                     continue
             out.append(o)
+        if flt.overdue_on is not None:  # as the SQL adapter: the latest-running first, which a chaser works down
+            return sorted(out, key=lambda o: (o.due_date or date.max, o.id or 0))
         return sorted(out, key=lambda o: o.id or 0, reverse=True)
 
     def search(self, flt: OrderFilter) -> Sequence[Order]:

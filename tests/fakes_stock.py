@@ -84,7 +84,8 @@ class FakeStock:
             if ln.reserved_qty > 0 or ln.backorder_qty > 0
         ]  # fmt: skip
         order_ids = {o.number: o.id or 0 for o in self._s.orders.values()}
-        return sorted(rows, key=lambda h: (h.due_date or date.max, order_ids[h.number]))[:200]
+        # as the SQL adapter: a chat message, not a report — the 30 most urgent holders
+        return sorted(rows, key=lambda h: (h.due_date or date.max, order_ids[h.number]))[:30]
 
     def waiting_orders(self, product_id: int) -> Sequence[Order]:
         return [
@@ -151,16 +152,16 @@ class FakeSupply:
         return {pid: self.incoming(pid) for pid in product_ids}
 
     def incoming(self, product_id: int) -> list[tuple[date | None, Decimal]]:
-        out = [
-            (p.eta, ln.quantity - ln.received)
-            for p in self._s.pos.values()
-            if p.status in (POStatus.approved, POStatus.partially_received)
-            for ln in p.lines
-            if ln.product.id == product_id
-        ]
-        out += [
-            (w.due_date, w.quantity - w.done - w.scrap)
-            for w in self._s.wos.values()
-            if w.product.id == product_id and w.status in OPEN_WO
-        ]
-        return [(when, left) for when, left in out if left > 0]
+        """As the SQL adapter: what open purchase lines and open work orders still bring, summed per date (what is
+        bought apart from what is made); a date with nothing left to come is left out."""
+        bought: dict[date | None, Decimal] = {}
+        for p in self._s.pos.values():
+            if p.status in (POStatus.approved, POStatus.partially_received):
+                for ln in p.lines:
+                    if ln.product.id == product_id:
+                        bought[p.eta] = bought.get(p.eta, ZERO) + ln.quantity - ln.received
+        made: dict[date | None, Decimal] = {}
+        for w in self._s.wos.values():
+            if w.product.id == product_id and w.status in OPEN_WO:
+                made[w.due_date] = made.get(w.due_date, ZERO) + w.quantity - w.done - w.scrap
+        return [(when, left) for when, left in (*bought.items(), *made.items()) if left > 0]
