@@ -4,6 +4,8 @@ A salesperson invites a customer; the invitation's code is shown once, stored on
 once, and expires (``ContactPolicy.invite_hours``). Whoever presents a valid code from a chat binds that chat
 to the customer: from then on the chat's active binding is its whole authority — it sees that customer's
 orders and may ask for changes to them, nothing else.
+
+What a customer is told of their orders (``customer_is_told``) is decided here too, once for every chat front end.
 """
 
 from __future__ import annotations
@@ -11,8 +13,12 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+
+from domain.events import CustomerChangeDecided, OrderChanged, OrderConfirmed, OrderShipped, OrderStatusChanged
+from domain.lifecycle import Status
 
 # requested_by of a change request a customer's contact filed: "customer:CUST-001"
 CUSTOMER_PREFIX = "customer:"
@@ -35,6 +41,20 @@ def new_code() -> str:
 def hash_code(code: str) -> str:
     """What is stored of a code: its SHA-256, hex."""
     return hashlib.sha256(code.encode("utf-8")).hexdigest()
+
+
+# What a customer cares about: their order confirmed, in production, shipped, delivered or cancelled, a change of
+# its terms, and the outcome of a change they asked for. Internal moves (ready, on hold, closed, …) are not theirs.
+TOLD_KINDS = frozenset({OrderConfirmed.kind, OrderShipped.kind, OrderChanged.kind, CustomerChangeDecided.kind})
+TOLD_STAGES = frozenset({Status.in_production.value, Status.delivered.value, Status.cancelled.value})
+
+
+def customer_is_told(kind: str, payload: Mapping[str, object]) -> bool:
+    """Whether a notification of ``kind`` (an event's kind, with its outbox ``payload``) goes to the customer's
+    contacts: a change of status only when the order reached one of ``TOLD_STAGES``."""
+    if kind == OrderStatusChanged.kind:
+        return str(payload.get("new", "")) in TOLD_STAGES
+    return kind in TOLD_KINDS
 
 
 def well_formed(code: str) -> bool:
