@@ -1,6 +1,9 @@
 """Pushing outbox rows to customers on Telegram: `customer:CODE` rows go to every active contact bound to
-that customer, in the contact's language. Only what a customer cares about is sent (confirmed, in
-production, shipped, delivered, cancelled, a change of terms, the outcome of their own change request)."""
+that customer, in the contact's language. Only what a customer cares about is sent — the domain's rule
+(``domain.contacts.customer_is_told``) says what that is.
+
+The customer's chats are read through a query on the bus as the bot itself (``CustomerChats``); the transport
+opens no unit of work. The fan-out bookkeeping is given by the composition root."""
 
 from __future__ import annotations
 
@@ -17,11 +20,13 @@ from adapters.delivery.policy import DeliveryPolicy
 from adapters.sql.fanout import FanOut
 from bot.conversation.delivery import Limit, Notification, RetryLater
 from bot.conversation.i18n import Translator
+from bot.conversation.ports import DeskPort
+from domain import commands as c
+from domain.contacts import Contact, customer_is_told
+from domain.users import Front
 
 log = logging.getLogger(__name__)
-
-TOLD = {"order_confirmed", "order_shipped", "order_changed", "customer_change_decided"}
-TOLD_STAGES = {"in_production", "delivered", "cancelled"}
+Render = Callable[[Sequence[Notification], Translator], str]
 
 
 class TelegramTransport:
@@ -30,27 +35,23 @@ class TelegramTransport:
 
     prefixes = ("customer:",)
 
-    def __init__(self, bot: Bot, loop: asyncio.AbstractEventLoop, desk: Any,
-                 translator: Callable[[str | None], Translator],
-                 render: Callable[[Sequence[Notification], Translator], str], timeout: float = 30.0,
+    def __init__(self, bot: Bot, loop: asyncio.AbstractEventLoop, desk: DeskPort, fanout: FanOut,
+                 translator: Callable[[str | None], Translator], render: Render, timeout: float = 30.0,
                  policy: DeliveryPolicy | None = None) -> None:  # fmt: skip
-        self.bot, self.loop, self.desk = bot, loop, desk
+        self.bot, self.loop, self.desk, self.fanout = bot, loop, desk, fanout
         self.translator, self.render, self.timeout = translator, render, timeout
         self.policy = policy or DeliveryPolicy()
-        self.fanout = FanOut(desk.engine)
 
     def accepts(self, audience: str) -> bool:
         return audience.startswith("customer:")
 
     def wanted(self, message: Notification) -> bool:
-        if message.kind == "order_status_changed":
-            return str(message.payload.get("new", "")) in TOLD_STAGES
-        return message.kind in TOLD
+        return customer_is_told(message.kind, message.payload)
 
-    def _chats(self, message: Notification) -> list[Any]:
+    def _chats(self, message: Notification) -> list[Contact]:
         customer = message.audience.partition(":")[2]
-        with self.desk.uow(readonly=True) as uow:
-            return list(uow.contacts.active_chats(customer))
+        found = self.desk.handle(c.CustomerChats(customer), self.desk.system_context(Front.telegram))
+        return [k for k in found if isinstance(k, Contact)] if isinstance(found, list) else []
 
     def limits(self, message: Notification) -> Sequence[Limit]:
         """Per chat (slower in groups, whose ids are negative), and the whole bot once per chat."""
@@ -71,7 +72,7 @@ class TelegramTransport:
         if not wanted:
             return  # internal moves (ready, closed, …) are not the customer's business
 
-        def push(contact: Any) -> None:
+        def push(contact: Contact) -> None:
             text = self.render(wanted, self.translator(contact.language))
             future: Future[Any] = asyncio.run_coroutine_threadsafe(
                 self.bot.send_message(int(contact.chat_id), text), self.loop

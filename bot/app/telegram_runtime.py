@@ -14,7 +14,10 @@ from typing import Any
 
 from telegram import Update
 
-from adapters.telegram.front import ChatLimiter, TelegramFront, build_application, register_commands
+from adapters.sql.fanout import FanOut
+from adapters.telegram.front import ChatLimiter, TelegramFront
+from adapters.telegram.handlers import build_application
+from adapters.telegram.menu import register_commands
 from adapters.telegram.transport import TelegramTransport
 from bot.app.bootstrap import Desk
 from bot.conversation.chat import Chat
@@ -46,7 +49,10 @@ class TelegramSecrets:
 
 
 class TelegramRuntime:
-    def __init__(self, desk: Desk, secrets: TelegramSecrets) -> None:
+    """The front end and the transport over the desk's port; what works beside the bus (the fan-out's
+    bookkeeping on the database) is built here, by default on the desk's engine."""
+
+    def __init__(self, desk: Desk, secrets: TelegramSecrets, *, fanout: FanOut | None = None) -> None:
         self.desk, self.secrets = desk, secrets
         chat = Chat(desk)
         self.front = TelegramFront(chat, desk.clock, ChatLimiter(desk.clock))
@@ -55,13 +61,14 @@ class TelegramRuntime:
         self._thread = threading.Thread(target=self.loop.run_forever, name="orderbot-telegram", daemon=True)
 
         def translator(lang: str | None) -> Translator:
-            return chat.translator(lang or desk.settings.language)
+            return chat.translator(lang or desk.language)
 
         def render(batch: Sequence[Notification], t: Translator) -> str:
             return render_customer_batch(batch[0].kind, [m.payload for m in batch], t)
 
         self.transport = TelegramTransport(
-            self.application.bot, self.loop, desk, translator, render, policy=desk.settings.delivery
+            self.application.bot, self.loop, desk, fanout or FanOut(desk.engine), translator, render,
+            policy=desk.settings.delivery,
         )
         self.polling = False
 
