@@ -66,10 +66,9 @@ class TelegramRuntime:
         def render(batch: Sequence[Notification], t: Translator) -> str:
             return render_customer_batch(batch[0].kind, [m.payload for m in batch], t)
 
-        self.transport = TelegramTransport(
-            self.application.bot, self.loop, desk, fanout or FanOut(desk.engine), translator, render,
-            policy=desk.settings.delivery,
-        )
+        fanout = fanout or FanOut(desk.engine)
+        bot, policy = self.application.bot, desk.settings.delivery
+        self.transport = TelegramTransport(bot, self.loop, desk, fanout, translator, render, policy=policy)
         self.polling = False
 
     def _call(self, coro: Any, timeout: float = 60.0) -> Any:
