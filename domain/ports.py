@@ -302,3 +302,5 @@ class Context:
     changes: ApprovalPolicy = ApprovalPolicy()
     contacts: ContactPolicy = ContactPolicy()
     alerts: AlertPolicy = AlertPolicy()
+    # the languages the desk speaks: the composition root passes the catalogs it found (bot/conversation/i18n)
+    languages: tuple[str, ...] = ("en", "zh")

@@ -1,4 +1,5 @@
-"""The bot's command menu, in Chinese and English (Telegram shows the one of the user's language)."""
+"""The bot's command menu, in every language the desk speaks (Telegram shows the one of the user's language).
+The descriptions are the catalogs' ``tg_command_<name>`` messages."""
 
 from __future__ import annotations
 
@@ -7,19 +8,18 @@ from typing import Any
 from telegram import BotCommand
 from telegram.ext import Application
 
-COMMANDS = {
-    "en": [("orders", "my open orders"), ("status", "status of an order: /status SO-…"),
-           ("change", "ask for a change: /change SO-… date 下周五 reason …"), ("lang", "language: /lang zh|en"),
-           ("unlink", "stop following this customer's orders"), ("help", "what I can do")],
-    "zh": [("orders", "我的订单"), ("status", "订单状态：/status SO-…"),
-           ("change", "申请变更：/change SO-… date 下周五 reason …"), ("lang", "语言：/lang zh|en"),
-           ("unlink", "解除绑定"), ("help", "帮助")],
-}  # fmt: skip
+from bot.conversation.i18n import LANGUAGES, catalog
+
+MENU = ("orders", "status", "change", "lang", "unlink", "help")
+
+
+def commands(lang: str) -> list[BotCommand]:
+    words = catalog(lang)
+    return [BotCommand(name, words.get(f"tg_command_{name}") or catalog("en")[f"tg_command_{name}"]) for name in MENU]
 
 
 async def register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """The command menu, in Chinese and English (Telegram picks by the user's language)."""
-    for lang, commands in COMMANDS.items():
-        menu = [BotCommand(name, desc) for name, desc in commands]
-        await application.bot.set_my_commands(menu, language_code=lang)
-    await application.bot.set_my_commands([BotCommand(n, d) for n, d in COMMANDS["en"]])
+    """One menu per language, and the English one for everybody else."""
+    for lang in LANGUAGES:
+        await application.bot.set_my_commands(commands(lang), language_code=lang)
+    await application.bot.set_my_commands(commands("en"))

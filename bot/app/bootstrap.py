@@ -17,7 +17,7 @@ from adapters.sql.schema import require_current
 from adapters.sql.uow import uow_factory as sql_uow_factory
 from bot.app.config import Settings
 from bot.app.routing import Router
-from bot.conversation.i18n import Translator, language_of
+from bot.conversation.i18n import LANGUAGES, Translator, language_of
 from bot.conversation.language.dates import DateReader
 from domain.bus import MessageBus
 from domain.commands import Newcomer, SeedUsers
@@ -87,7 +87,8 @@ class Desk:
     def _context(self, user: User, front: Front) -> Context:
         now = self.clock.now()
         s = self.settings
-        return Context(user, front, now, self.dates.today(now), s.policy, s.stock, s.approval, alerts=s.alerts)
+        return Context(user, front, now, self.dates.today(now), s.policy, s.stock, s.approval, alerts=s.alerts,
+                       languages=LANGUAGES)
 
     def ensure_admins(self) -> None:
         """The first admins come from config, so a fresh install can grant everyone else their roles: a

@@ -22,6 +22,7 @@ from bot.app.config_alerts import (
     scheduler_settings,
 )
 from bot.app.config_alerts import ConfigError as ConfigError  # where every front end looks for it
+from bot.conversation.i18n import LANGUAGES
 from domain.alerts import AlertPolicy
 from domain.approval import CONDITIONS, ApprovalPolicy, ApprovalRule, ChangeWindow
 from domain.checks import OrderPolicy
@@ -29,7 +30,6 @@ from domain.ports import StockPolicy
 from domain.users import Role
 
 DEFAULT_DB = "sqlite:///var/orderbot.db"
-LANGUAGES = ("zh", "en")
 # Who hears what unless [routes] says otherwise (per kind; "*" for the rest). "{customer}" is filled
 # from the event, so a customer hears about their own orders only.
 _TEAM = ("channel:orders",)

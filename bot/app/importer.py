@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from tqdm import tqdm
 
 from bot.app.bootstrap import Desk
-from bot.app.config import LANGUAGES
+from bot.conversation.i18n import LANGUAGES
 from domain.commands import CreateOrder, LineInput
 from domain.errors import Conflict, InvalidInput, OrderbotError, PermissionDenied
 from domain.history import AuditEntry

@@ -68,14 +68,11 @@ def revoke_role(cmd: c.RevokeRole, uow: UnitOfWork, ctx: Context) -> Done:
     return Done("role_revoked", {"user": user.name, "role": role.value})
 
 
-LANGUAGES = ("zh", "en")
-
-
 def set_language(cmd: c.SetLanguage, uow: UnitOfWork, ctx: Context) -> Done:
     """Anyone may choose the language the bot answers them in."""
     lang = cmd.language.strip().lower()
-    if lang not in LANGUAGES:
-        raise InvalidInput("unknown_language", language=cmd.language, allowed=", ".join(LANGUAGES))
+    if lang not in ctx.languages:
+        raise InvalidInput("unknown_language", language=cmd.language, allowed=", ".join(ctx.languages))
     user = uow.users.get(ctx.user.name)
     if user is None:
         raise NotFound("user", ctx.user.name)

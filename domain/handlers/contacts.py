@@ -14,7 +14,6 @@ from datetime import timedelta
 from domain import commands as c
 from domain.contacts import Contact, Invitation, hash_code, new_code, requester, well_formed
 from domain.errors import Conflict, InvalidInput, NotFound
-from domain.handlers.admin import LANGUAGES
 from domain.handlers.changes import TELEGRAM_EVIDENCE, file_change, summary
 from domain.history import AuditEntry
 from domain.lifecycle import EDITABLE, Status
@@ -40,10 +39,10 @@ def _customer(uow: UnitOfWork, code: str) -> Customer:
     return found
 
 
-def _language(value: str | None) -> str | None:
+def _language(value: str | None, ctx: Context) -> str | None:
     """A front end's language code (zh-hans, en-US) as ours, or None when we speak neither."""
     short = (value or "").lower().replace("_", "-").split("-")[0]
-    return short if short in LANGUAGES else None
+    return short if short in ctx.languages else None
 
 
 # -- staff -----------------------------------------------------------------------------------------
@@ -97,12 +96,13 @@ def bind_contact(cmd: c.BindContact, uow: UnitOfWork, ctx: Context) -> Done:
     # the same chat bound to this customer before (then unlinked or revoked): the same contact, active again
     contact = current or next((k for k in uow.contacts.contacts_of(customer.code) if k.chat_id == chat), None)
     if contact is None:
-        contact = Contact(customer.code, chat, cmd.telegram_user.strip(), cmd.name.strip(), _language(cmd.language),
+        language = _language(cmd.language, ctx)
+        contact = Contact(customer.code, chat, cmd.telegram_user.strip(), cmd.name.strip(), language,
                           ctx.now, invitation.created_by)  # fmt: skip
         uow.contacts.add_contact(contact)
     else:
         contact.telegram_user, contact.name = cmd.telegram_user.strip(), cmd.name.strip()
-        contact.language = contact.language or _language(cmd.language)  # a language they chose stays
+        contact.language = contact.language or _language(cmd.language, ctx)  # a language they chose stays
         contact.bound_at, contact.invited_by, contact.active = ctx.now, invitation.created_by, True
     detail = f"chat {chat} {contact.name}, invited by {invitation.created_by}"
     if moved_from:
@@ -144,8 +144,8 @@ def unlink(cmd: c.Unlink, uow: UnitOfWork, ctx: Context) -> Done:
 def set_contact_language(cmd: c.SetContactLanguage, uow: UnitOfWork, ctx: Context) -> Done:
     contact = _bound(uow, cmd.chat_id)
     lang = cmd.language.strip().lower()
-    if lang not in LANGUAGES:
-        raise InvalidInput("unknown_language", language=cmd.language, allowed=", ".join(LANGUAGES))
+    if lang not in ctx.languages:
+        raise InvalidInput("unknown_language", language=cmd.language, allowed=", ".join(ctx.languages))
     contact.language = lang
     _audit(uow, _as_customer(ctx, contact.customer, contact.name), "contact_language", contact.customer,
            f"chat {contact.chat_id} {lang}")  # fmt: skip

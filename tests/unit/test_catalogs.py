@@ -1,4 +1,5 @@
-"""Both languages say everything, with the same placeholders; every error code has a message."""
+"""Every language says everything, with the same placeholders; every error code has a message. The catalogs are
+the PO files in bot/conversation/i18n/locales: whichever languages are there are held key-for-key to English."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ import re
 import string
 from pathlib import Path
 
-from bot.conversation.i18n import en, zh
+import pytest
+from babel.messages.pofile import read_po
+
+from bot.conversation.i18n import LANGUAGES, LOCALES, catalog
 from bot.conversation.i18n.help import HELP
 from bot.conversation.language.verbs import VERBS
 
@@ -18,13 +22,38 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def test_same_keys_in_both_languages() -> None:
-    assert set(en.MESSAGES) == set(zh.MESSAGES)
+EN = catalog("en")
 
 
-def test_same_placeholders_in_both_languages() -> None:
-    for key, text in en.MESSAGES.items():
-        assert placeholders(text) == placeholders(zh.MESSAGES[key]), key
+def test_the_languages_are_the_catalog_files() -> None:
+    assert LANGUAGES[0] == "en" and "zh" in LANGUAGES
+    assert set(LANGUAGES) == {p.stem for p in LOCALES.glob("*.po")}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_same_keys_in_every_language(lang: str) -> None:
+    assert set(catalog(lang)) == set(EN)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_same_placeholders_in_every_language(lang: str) -> None:
+    words = catalog(lang)
+    for key, text in EN.items():
+        assert placeholders(text) == placeholders(words[key]), (lang, key)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_files_are_well_formed_po_with_no_duplicate_or_fuzzy_entry(lang: str) -> None:
+    raw = (LOCALES / f"{lang}.po").read_text(encoding="utf-8")
+    ids = re.findall(r'^msgid "(.+)"$', raw, re.MULTILINE)
+    assert len(ids) == len(set(ids)) == len(EN)
+    with (LOCALES / f"{lang}.po").open("rb") as fh:
+        po = read_po(fh, abort_invalid=True)
+    assert not [m.id for m in po if m.id and m.fuzzy]
+
+
+def test_every_verb_has_its_words_in_the_catalogs() -> None:
+    assert {f"help_{v.name}" for v in VERBS} <= set(EN)
 
 
 def test_every_verb_has_help() -> None:
@@ -49,11 +78,11 @@ def _codes_raised_in_code() -> set[str]:
 def test_every_error_code_has_a_message() -> None:
     codes = _codes_raised_in_code()
     assert "bad_quantity" in codes  # the scan itself works
-    missing = sorted(c for c in codes if c not in en.MESSAGES)
+    missing = sorted(c for c in codes if c not in EN)
     assert missing == []
 
 
 def test_every_confirmation_check_has_a_message() -> None:
     source = (ROOT / "domain/checks.py").read_text()
     checks = set(re.findall(r'"(check_[a-z_]+)"', source))
-    assert checks and checks <= set(en.MESSAGES)
+    assert checks and checks <= set(EN)

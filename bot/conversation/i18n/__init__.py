@@ -1,16 +1,34 @@
-"""Messages in the user's language (zh-CN or en); English is the fallback for a missing key."""
+"""Messages in the user's language; English is the fallback for a missing key.
+
+The catalogs are gettext PO files, one per language, in ``locales/`` (``en.po``, ``zh.po``): the format
+translators' tools read (Poedit, Weblate, Crowdin, Babel). A message's ``msgid`` is the key the code uses
+(``bad_quantity``), its ``msgstr`` the text with ``{named}`` placeholders. The languages the desk speaks are
+the files there: a third language is one more file, not code. Babel reads them, once, at first use."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.conversation.i18n import en, zh
+from babel.messages.pofile import read_po
+
 from domain.money import plain
 
-CATALOGS: dict[str, dict[str, str]] = {"en": en.MESSAGES, "zh": zh.MESSAGES}
+LOCALES = Path(__file__).with_name("locales")
+# English first (the fallback), then the rest by name: the order `lang` and error messages list them in.
+LANGUAGES: tuple[str, ...] = tuple(sorted((p.stem for p in LOCALES.glob("*.po")), key=lambda s: (s != "en", s)))
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    """Key -> text of one language (an untranslated, empty entry falls back to English)."""
+    with (LOCALES / f"{lang}.po").open("rb") as fh:
+        po = read_po(fh, locale=None, abort_invalid=True)
+    return {str(m.id): str(m.string) for m in po if m.id and m.string}
 _NAMED = {
     "kind": "kind_", "status": "status_", "target": "status_", "old": "status_", "new": "status_", "role": "role_",
     "wo_status": "wo_status_", "po_status": "po_status_", "cr_status": "cr_status_", "stage": "status_",
@@ -21,19 +39,20 @@ _NAMED = {
 def language_of(value: str | None, default: str) -> str:
     if value:
         short = value.lower().replace("_", "-").split("-")[0]
-        if short in CATALOGS:
+        if short in LANGUAGES:
             return short
     return default
 
 
 class Translator:
     def __init__(self, lang: str, zone: ZoneInfo) -> None:
-        self.lang = lang if lang in CATALOGS else "en"
+        self.lang = lang if lang in LANGUAGES else "en"
         self.zone = zone
-        self._catalog = CATALOGS[self.lang]
+        self._catalog = catalog(self.lang)
+        self._fallback = catalog("en")
 
     def __call__(self, key: str, /, **params: Any) -> str:
-        template = self._catalog.get(key) or en.MESSAGES.get(key) or key
+        template = self._catalog.get(key) or self._fallback.get(key) or key
         try:
             return template.format(**{k: self._value(k, v) for k, v in params.items()})
         except (KeyError, IndexError, ValueError):
@@ -50,7 +69,7 @@ class Translator:
         return value
 
     def name(self, prefix: str, value: str) -> str:
-        return self._catalog.get(prefix + value) or en.MESSAGES.get(prefix + value) or value
+        return self._catalog.get(prefix + value) or self._fallback.get(prefix + value) or value
 
     def status(self, value: str) -> str:
         return self.name("status_", value)

@@ -116,14 +116,13 @@ def render_error(err: OrderbotError, t: Translator) -> Message:
 
 
 def render_help(t: Translator, verb: str | None) -> Message:
-    zh = t.lang == "zh"
     if verb is None:
-        rows = [[v.name, " / ".join(v.aliases[:2]), HELP[v.name][3 if zh else 2]] for v in VERBS]
+        rows = [[v.name, " / ".join(v.aliases[:2]), t(f"help_{v.name}")] for v in VERBS]
         return Message(title=t("help_title"), tables=[Table(["", "", ""], rows)], lines=[t("help_footer")])
-    usage, example, desc_en, desc_zh = HELP[verb]
+    usage, example = HELP[verb]
     aliases = next(v.aliases for v in VERBS if v.name == verb)
     return Message(
-        title=f"{verb} — {desc_zh if zh else desc_en}",
+        title=f"{verb} — {t(f'help_{verb}')}",
         fields=[(t("help_usage"), usage), (t("help_example"), example), (t("help_aliases"), ", ".join(aliases))],
     )
 
