@@ -109,7 +109,7 @@ class SqlStock:
             select(o.number, cu.code, cu.tier, o.status, o.due_date, ln.line_no, ln.reserved_qty, ln.backorder_qty)
             .select_from(t.order_lines.join(t.orders).join(t.customers))
             .where(ln.product_id == product_id, o.status.in_(HOLDING), HOLDS)
-            .order_by(o.due_date, o.id)
+            .order_by(o.due_date.is_(None), o.due_date, o.id)  # undated last, on every database
             .limit(30)  # a chat message, not a report: the 30 most urgent holders
         )
         return [Holder(*row) for row in self.session.execute(stmt)]

@@ -13,7 +13,7 @@ from domain.orders import number_for
 from domain.parties import Tier
 from domain.ports import Holder
 from domain.stock import MAIN, MoveKind, Who
-from tests.contract.world import TODAY, Line, Store, at, build_order, known_gap, pid, seed_parties
+from tests.contract.world import TODAY, Line, Store, at, build_order, pid, seed_parties
 
 S = Status
 BOLT, NUT, WASHER = "BOLT-M8X30", "NUT-M8", "WASHER-M8"
@@ -187,7 +187,6 @@ def test_holders_are_open_lines_holding_or_waiting_earliest_due_first(store: Sto
 def test_holders_without_a_due_date_come_last(
     request: pytest.FixtureRequest, store: Store, ids: dict[str, int]
 ) -> None:
-    known_gap(request, store, ("sqlite",), "ORDER BY due_date: SQLite sorts NULL first, PostgreSQL last (reported)")
     with store() as uow:
         build_order(uow, 1, lines=[Line(NUT, "1", reserved="1")], status=S.confirmed, due=None)
         build_order(uow, 2, lines=[Line(NUT, "1", reserved="1")], status=S.confirmed, due=TODAY + timedelta(60))
