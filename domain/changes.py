@@ -101,6 +101,7 @@ class Decision:
     on_behalf_of: str = ""  # set when a backup decided for the role holder
     reason: str = ""
     order_version: int = 0
+    by_admin: bool = False  # an admin decided for a role they do not hold (`approve CR-… as ROLE`)
     id: int | None = None
 
 

@@ -322,6 +322,8 @@ cr_decisions = Table(
     Column("on_behalf_of", String(64), nullable=False, default=""),
     Column("reason", Text, nullable=False, default=""),
     Column("order_version", Integer, nullable=False),
+    # an admin deciding for a role they do not hold (`approve CR-… as ROLE`): shown as "admin as ROLE"
+    Column("by_admin", Boolean, nullable=False, default=False),
     # one word per role and round: of two concurrent approvals for the same role, one fails on commit
     UniqueConstraint("change_request_id", "round", "role"),
 )
