@@ -81,6 +81,8 @@ class Order:
     last_line_no: int = 0  # line numbers are never reused, so history and diffs stay unambiguous
     updated_at: datetime | None = None
     status_changed_at: datetime | None = None
+    external_ref: str | None = None  # an imported order's own reference (unique per customer)
+    at_risk: bool = False  # a line is promised after the date asked for (see ``late_lines``)
     lines: list[OrderLine] = field(default_factory=list, repr=False)
     id: int | None = None
     events: list[Event] = field(default_factory=list, repr=False)

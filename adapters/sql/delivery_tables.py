@@ -46,6 +46,7 @@ alerts = Table(
     Column("active", Boolean, nullable=False),
     Column("raised_at", UTCDateTime(), nullable=False),
     Column("cleared_at", UTCDateTime(), nullable=True),
+    Column("escalated_at", UTCDateTime(), nullable=True),  # when it last moved up a level (`admin alerts`)
     Column("times", Integer, nullable=False),
     Column("detail", JSON, nullable=False),
     # the scans read only the active alerts of their kind, however many were cleared over the years

@@ -93,6 +93,11 @@ orders = Table(
     Column("status_changed_at", UTCDateTime(), nullable=True),
     # The optimistic lock: bumped by the ORM on every UPDATE of the row, stage moves included.
     Column("row_version", Integer, nullable=False, server_default="1"),
+    # an imported order's own reference (the file's order_ref): a file imported twice does not double it
+    Column("external_ref", String(64), nullable=True),
+    # a line is promised after the date the customer asked for (kept by the order; shown, and scanned)
+    Column("at_risk", Boolean, nullable=False, default=False),
+    UniqueConstraint("customer_id", "external_ref"),
     # list/credit/overdue scans each walk one of these instead of the whole table
     Index(None, "customer_id", "status"),
     Index(None, "status", "due_date"),
