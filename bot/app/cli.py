@@ -26,6 +26,14 @@ def _clock() -> Clock:
     return FixedClock(parse_instant(fixed)) if fixed else SystemClock()
 
 
+def cli_language(settings: Settings | None) -> str:
+    """The command line speaks one language, in its errors and its reports: ORDERBOT_LANGUAGE when it names one
+    the desk speaks, else the configured ``orderbot.language`` (English while the config is not read yet)."""
+    from bot.conversation.i18n import language_of
+
+    return language_of(os.environ.get("ORDERBOT_LANGUAGE"), settings.language if settings is not None else "en")
+
+
 def _desk(settings: Settings, check_schema: bool = True) -> Desk:
     return bootstrap(settings, _clock(), check_schema=check_schema)
 
@@ -184,15 +192,15 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
     desk = _desk(settings)
     desk.ensure_admins()
-    t = Translator(settings.language, settings.zone)
+    t = Translator(cli_language(settings), settings.zone)
     try:
         ctx = desk.context(Front.shell, args.user or settings.shell_user)
         report = import_csv(desk, ctx, args.kind, Path(args.file), progress=True)
     finally:
         desk.close()
     for row, err in report.rejected:
-        print(f"row {row}: {t(err.code, **err.params)}")
-    print(f"imported {report.imported}, rejected {len(report.rejected)}")
+        print(t("cli_import_row", row=row, reason=t(err.code, **err.params)))
+    print(t("cli_import_done", imported=report.imported, rejected=len(report.rejected)))
     return 1 if report.rejected else 0
 
 
@@ -266,14 +274,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=os.environ.get("ORDERBOT_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s"
     )
     args = parser().parse_args(argv)
+    settings: Settings | None = None
     try:
         settings = load_settings(args.config)
         return COMMANDS[args.command](args, settings)
     except OrderbotError as err:
         from bot.conversation.i18n import Translator
 
-        lang = os.environ.get("ORDERBOT_LANGUAGE", "en")
-        reason = Translator(lang, ZoneInfo("UTC"))(err.code, **err.params)
+        reason = Translator(cli_language(settings), ZoneInfo("UTC"))(err.code, **err.params)
         print(f"orderbot: {reason}", file=sys.stderr)
         return 2
     except ValueError as err:  # e.g. --today not a date

@@ -2,7 +2,8 @@
 
 The whole file is read and checked (exists, UTF-8, header) before anything is written, so a wrong
 file changes nothing. After that, good rows are kept and bad rows reported with their CSV row
-number (the header is row 1) and a typed error the bot renders in the user's language.
+number (the header is row 1) and a typed error the command line renders in its language (ORDERBOT_LANGUAGE, else
+the configured one).
 Customers and products are stored in batches through the unit of work; orders go one by one
 through the bus as ``CreateOrder``, so every rule, version, audit entry and notification of a
 typed order applies to an imported one too.
