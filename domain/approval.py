@@ -82,11 +82,25 @@ class ChangeWindow:
         return max((d for d, _ in self.tiers), default=0)
 
 
+def finance_threshold(rules: tuple[ApprovalRule, ...]) -> Decimal | None:
+    """The lowest amount limit of a rule that calls in finance (None: no rule does by amount)."""
+    limits = [r.amount_delta_over for r in rules if Role.finance in r.roles and r.amount_delta_over is not None]
+    return min(limits, default=None)
+
+
 @dataclass(frozen=True)
 class ApprovalPolicy:
     rules: tuple[ApprovalRule, ...] = DEFAULT_RULES
     window: ChangeWindow = ChangeWindow()
     many_changes: int = 3  # a customer with more change requests than this in a month is "many changes"
+    # A request whose order amount (the larger of before and after the change) is over this needs a different
+    # person for every role: nobody's word counts twice, in their own right or through a backup. None: never.
+    # The default is the finance threshold of the default rules; the config derives it from its own rules.
+    distinct_approvers_over: Decimal | None = finance_threshold(DEFAULT_RULES)
+
+    def distinct_approvers(self, amount: Decimal) -> bool:
+        """Whether a request about an order of ``amount`` needs a different person for every role."""
+        return self.distinct_approvers_over is not None and amount > self.distinct_approvers_over
 
     def required(self, facts: Facts) -> dict[str, list[list[Any]]]:
         """role -> [[reason code, params], ...]; in Role order, so every copy lists them alike."""

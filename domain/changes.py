@@ -16,7 +16,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from domain.errors import Conflict
+from domain.approval import ApprovalPolicy
+from domain.errors import Conflict, InvalidInput, OrderbotError, PermissionDenied, SelfApproval
 from domain.events import Event
 from domain.money import plain
 from domain.users import Role, User
@@ -105,6 +106,38 @@ class Decision:
     id: int | None = None
 
 
+@dataclass(frozen=True)
+class Acting:
+    """What one decision counts for: ``role``, decided by its holder, by a backup for ``behalf``, or by an admin
+    who does not hold it (``by_admin``)."""
+
+    role: Role
+    behalf: str = ""
+    by_admin: bool = False
+
+
+class BackupOfRequester(SelfApproval):
+    """A backup standing in for the requester may not decide the requester's request."""
+
+    code = "cr_backup_of_requester"
+    default = "You stand in for {requester}, who requested {number}: someone else must decide it."
+
+    def __init__(self, number: str, requester: str, action: str = "approve") -> None:
+        OrderbotError.__init__(self, self.code, number=number, requester=requester)
+        self.action, self.roles = action, ()
+
+
+class DistinctApprovers(PermissionDenied):
+    """Over the policy's amount every role needs a different person; this person's word already counts."""
+
+    code = "cr_distinct_approvers"
+    default = "{number} is over {limit}: every role needs a different person, and {person} already counts for {role}."
+
+    def __init__(self, number: str, limit: str, person: str, role: str) -> None:
+        OrderbotError.__init__(self, self.code, number=number, limit=limit, person=person, role=role)
+        self.action, self.roles = "approve", ()
+
+
 @dataclass(eq=False)
 class Delegation:
     """``delegator`` is away: ``backup`` may decide for them in ``role`` from ``starts`` to ``ends``."""
@@ -182,43 +215,105 @@ class ChangeRequest:
             raise Conflict("cr_already_decided", number=self.number, cr_status=self.status.value)
 
     # -- who decides (every front end, handler and transport asks here) -------------------------------
-    def acting_roles(self, user: User, delegations: Sequence[Delegation],
-                     roles: Sequence[Role] | None = None) -> list[tuple[Role, str]]:  # fmt: skip
-        """(role, on behalf of) for each pending role (or each of ``roles``) ``user`` may decide: a role they
-        hold (an admin may decide any), or one they stand in for as an active backup (``delegations``: those
-        covering today). The requester decides nothing of their own request."""
-        if user.name == self.requested_by:
-            return []
-        mine = [d for d in delegations if d.backup == user.name]
-        out: list[tuple[Role, str]] = []
-        for role in self.pending_roles() if roles is None else roles:
-            if role in user.roles or Role.admin in user.roles:
-                out.append((role, ""))
-                continue
-            behalf = next((d.delegator for d in mine if d.role is role), None)
-            if behalf is not None:
-                out.append((role, behalf))
+    @property
+    def amount(self) -> Decimal:
+        """What the request is about, for the distinct-approvers policy: the order amount before or after the
+        change, whichever is larger (a cancel or a cut is about the whole order it touches)."""
+        found = [Decimal(str(self.impact[k])) for k in ("amount_before", "amount_after") if self.impact.get(k)]
+        return max(found, default=Decimal(0))
+
+    def approved_by(self, name: str) -> list[Decision]:
+        """This round's approvals ``name`` gave (in their own right, as a backup or as an admin)."""
+        return [d for d in self.approvals().values() if d.approver == name]
+
+    def counted(self) -> dict[str, Role]:
+        """Whose word already counts in this round, and for which role: each approver, and each role holder a
+        backup approved for."""
+        out: dict[str, Role] = {}
+        for d in self.approvals().values():
+            for person in (d.approver, d.on_behalf_of):
+                if person:
+                    out.setdefault(person, d.role)
         return out
 
-    def asks(self, user: User, delegations: Sequence[Delegation]) -> bool:
-        """Whether the request waits for ``user``: they hold a pending role, or stand in for a holder. An admin
-        may decide but is not asked (no approval message goes to admins as such)."""
-        if self.is_decided or user.name == self.requested_by:
+    def acting_roles(self, user: User, delegations: Sequence[Delegation],
+                     roles: Sequence[Role] | None = None) -> list[Acting]:  # fmt: skip
+        """How ``user`` may decide each pending role (or each of ``roles``): a role they hold, one they stand in
+        for as an active backup (``delegations``: those covering today), or — failing both — as an admin.
+
+        Separation of duties: the requester decides nothing of their own request, and nor does anyone standing
+        in for them (a delegation from the requester never counts). Acting is one hop by construction — a
+        delegation hands over only a role its giver holds in their own right, and a backup decides only for
+        their giver — so no chain of backups can lead back to the requester either."""
+        if user.name == self.requested_by:
+            return []
+        mine = [d for d in delegations if d.backup == user.name and d.delegator != self.requested_by]
+        out: list[Acting] = []
+        for role in self.pending_roles() if roles is None else roles:
+            behalf = next((d.delegator for d in mine if d.role is role), None)
+            if role in user.roles:
+                out.append(Acting(role))
+            elif behalf is not None:
+                out.append(Acting(role, behalf))
+            elif Role.admin in user.roles:
+                out.append(Acting(role, by_admin=True))
+        return out
+
+    def acting_for(self, user: User, delegations: Sequence[Delegation], role: Role | None = None,
+                   policy: ApprovalPolicy | None = None, action: str = "approve") -> Acting:  # fmt: skip
+        """The one role ``user``'s decision counts for, or a typed refusal: one decision counts for one role.
+
+        Without ``role``: the first pending role they hold or stand in for; an admin holding none of them must
+        name the role (an approval) — a rejection ends the request, so it is recorded under the first pending
+        role. With ``policy`` (approvals only) and an amount over its distinct-approvers limit, nobody's word
+        may count for a second role — neither the approver's nor that of the holder a backup stands in for."""
+        if user.name == self.requested_by:
+            raise SelfApproval(self.number, action)
+        pending = self.pending_roles()
+        wanted = pending if role is None else [role]
+        options = self.acting_roles(user, delegations, wanted)
+        if not options:
+            if any(d.backup == user.name and d.delegator == self.requested_by and d.role in wanted
+                   for d in delegations):  # fmt: skip
+                raise BackupOfRequester(self.number, self.requested_by, action)
+            raise PermissionDenied(action, tuple(r.value for r in wanted))
+        choice = next((a for a in options if not a.by_admin), options[0])
+        if choice.by_admin and role is None and action == "approve":
+            raise InvalidInput("cr_name_role", number=self.number, roles=", ".join(r.value for r in pending),
+                               example=pending[0].value)  # fmt: skip
+        if policy is not None and policy.distinct_approvers(self.amount):
+            counted = self.counted()
+            for person in (user.name, choice.behalf):
+                if person in counted:
+                    limit = policy.distinct_approvers_over or Decimal(0)
+                    raise DistinctApprovers(self.number, plain(limit), person, counted[person].value)
+        return choice
+
+    def asks(self, user: User, delegations: Sequence[Delegation], policy: ApprovalPolicy | None = None,
+             admins: bool = False) -> bool:  # fmt: skip
+        """Whether the request waits for ``user``: they hold a pending role or stand in for a holder (not the
+        requester), have not approved in this round, and — when ``policy`` wants distinct people — their word
+        does not count already. An admin may decide but is not asked (no approval message goes to admins as
+        such) unless ``admins``: `pending` shows an admin what they could decide."""
+        if self.is_decided or user.name == self.requested_by or self.approved_by(user.name):
             return False
-        pending = set(self.pending_roles())
-        backups = {d.backup for d in delegations if d.role in pending}
-        return bool(user.roles & pending) or user.name in backups
+        options = [a for a in self.acting_roles(user, delegations) if admins or not a.by_admin]
+        if policy is not None and policy.distinct_approvers(self.amount):
+            counted = self.counted()
+            options = [a for a in options if user.name not in counted and a.behalf not in counted]
+        return bool(options)
 
     # -- deciding ------------------------------------------------------------------------------
-    def approve(self, roles: list[tuple[Role, str]], by: str, now: datetime, version: int) -> None:
-        """Record approvals for (role, on behalf of) pairs; the caller checked who may."""
+    def approve(self, acting: Acting, by: str, now: datetime, version: int) -> None:
+        """Record one approval, for one role; the caller checked who may (``acting_for``)."""
         self.require_pending()
-        for role, behalf in roles:
-            self.decisions.append(Decision(role, by, "approved", now, self.round, behalf, "", version))
+        self.decisions.append(Decision(acting.role, by, "approved", now, self.round, acting.behalf, "", version,
+                                       acting.by_admin))  # fmt: skip
 
-    def reject(self, role: Role, behalf: str, by: str, now: datetime, reason: str, version: int) -> None:
+    def reject(self, acting: Acting, by: str, now: datetime, reason: str, version: int) -> None:
         self.require_pending()
-        self.decisions.append(Decision(role, by, "rejected", now, self.round, behalf, reason, version))
+        self.decisions.append(Decision(acting.role, by, "rejected", now, self.round, acting.behalf, reason, version,
+                                       acting.by_admin))  # fmt: skip
         self.close(CRStatus.rejected, now, reason)
 
     def close(self, status: CRStatus, now: datetime, note: str = "") -> None:

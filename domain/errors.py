@@ -108,7 +108,7 @@ class SelfApproval(PermissionDenied):
     code = "cr_self_approval"
     default = "You requested {number}: someone else must decide it."
 
-    def __init__(self, number: str) -> None:
+    def __init__(self, number: str, action: str = "approve") -> None:
         OrderbotError.__init__(self, "cr_self_approval", number=number)
-        self.action = "approve"
+        self.action = action
         self.roles = ()

@@ -31,7 +31,7 @@ from slack_sdk.models.blocks import (
 
 from bot.conversation import actions
 from bot.conversation.i18n import Translator
-from bot.conversation.replies.changes import change_text, change_view, impact_lines
+from bot.conversation.replies.changes import change_text, change_view, decider, impact_lines
 from bot.conversation.replies.message import Button, Message, Table, render_table
 from domain import commands as c
 from domain.changes import ChangeRequest, CRStatus
@@ -329,7 +329,7 @@ def approval_lines(t: Translator, cr: ChangeRequest) -> list[str]:
                 out.append(f"▫️ {name} — {t('lbl_none')}")
             continue
         found = mine[-1]
-        who = found.approver + (f" ({t('lbl_for', who=found.on_behalf_of)})" if found.on_behalf_of else "")
+        who = decider(t, found)
         if found.outcome == "approved":
             out.append(f"✅ {name} — {who} {t.when(found.at)}")
         else:

@@ -24,7 +24,7 @@ from bot.app.config_alerts import (
 from bot.app.config_alerts import ConfigError as ConfigError  # where every front end looks for it
 from bot.conversation.i18n import LANGUAGES
 from domain.alerts import AlertPolicy
-from domain.approval import CONDITIONS, ApprovalPolicy, ApprovalRule, ChangeWindow
+from domain.approval import CONDITIONS, ApprovalPolicy, ApprovalRule, ChangeWindow, finance_threshold
 from domain.checks import OrderPolicy
 from domain.ports import StockPolicy
 from domain.users import Role
@@ -101,7 +101,7 @@ _KNOWN = {
     "shell": {"user", "notifications"},
     "stock": {"reorder_factor"},
     "changes": {"penalty", "many_per_month"},
-    "approval": {"rule"},
+    "approval": {"rule", "distinct_approvers_over"},
     "slack": {"channels"},
     "telegram": {"bot_username"},
     "routes": None,  # free keys: event kinds
@@ -185,7 +185,23 @@ def _approval(section: dict[str, Any], changes: dict[str, Any]) -> ApprovalPolic
     many = changes.get("many_per_month", default.many_changes)
     if not isinstance(many, int) or many < 0:
         raise ConfigError("changes.many_per_month must be a whole number ≥ 0")
-    return ApprovalPolicy(rules, window, many)
+    return ApprovalPolicy(rules, window, many, _distinct(section, rules))
+
+
+def _distinct(section: dict[str, Any], rules: tuple[ApprovalRule, ...]) -> Decimal | None:
+    """approval.distinct_approvers_over: an order amount over which every role needs a different person; not
+    given: the finance threshold of the rules (the lowest amount_delta_over of a rule naming finance); false: never."""
+    if "distinct_approvers_over" not in section:
+        return finance_threshold(rules)
+    raw = section["distinct_approvers_over"]
+    if raw is False:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        raise ConfigError("approval.distinct_approvers_over must be an amount ≥ 0 (or false: never)")
+    limit = _decimal(raw, "approval.distinct_approvers_over")
+    if not limit.is_finite() or limit < 0:
+        raise ConfigError("approval.distinct_approvers_over must be an amount ≥ 0 (or false: never)")
+    return limit
 
 
 def _rule(i: int, raw: Any) -> ApprovalRule:

@@ -26,7 +26,7 @@ def change_deciders(q: c.ChangeDeciders, uow: UnitOfWork, ctx: Context) -> Users
     if cr is None or cr.is_decided:
         return UsersView([])
     delegations = list(uow.changes.delegations(ctx.today))
-    return UsersView([u for u in uow.users.all() if cr.asks(u, delegations)])
+    return UsersView([u for u in uow.users.all() if cr.asks(u, delegations, ctx.changes)])
 
 
 def customer_chats(q: c.CustomerChats, uow: UnitOfWork, ctx: Context) -> list[Contact]:

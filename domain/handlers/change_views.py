@@ -10,7 +10,7 @@ from domain import commands as c
 from domain.changes import ChangeRequest, CRStatus, Delegation
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.handlers.change_apply import ZERO
-from domain.handlers.changes import acting_roles, load_change
+from domain.handlers.changes import delegations_today, load_change
 from domain.handlers.common import load_order
 from domain.history import AuditEntry
 from domain.impact import Impact
@@ -20,7 +20,9 @@ from domain.users import APPROVING, Role
 
 
 def waiting_for(uow: UnitOfWork, ctx: Context, cr: ChangeRequest) -> bool:
-    return bool(acting_roles(uow, ctx, cr))
+    """What `pending` lists: the requests ``cr.asks`` this user to decide — and, for an admin, those they could
+    decide by naming the role."""
+    return cr.asks(ctx.user, delegations_today(uow, ctx), ctx.changes, admins=True)
 
 
 def pending_approvals(q: c.PendingApprovals, uow: UnitOfWork, ctx: Context) -> ChangesView:

@@ -11,9 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 from domain import commands as c
-from domain.changes import ChangeKind, ChangeRequest, CRStatus, RequestedChange
+from domain.changes import Acting, ChangeKind, ChangeRequest, CRStatus, Delegation, RequestedChange
 from domain.contacts import CUSTOMER_PREFIX
-from domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied, SelfApproval
+from domain.errors import Conflict, InvalidInput, NotFound
 from domain.events import (
     ChangeApprovalRecorded,
     ChangeApproved,
@@ -141,50 +141,57 @@ def load_change(uow: UnitOfWork, number: str, lock: bool = False) -> ChangeReque
     return cr
 
 
-def acting_roles(uow: UnitOfWork, ctx: Context, cr: ChangeRequest,
-                 roles: list[Role] | None = None) -> list[tuple[Role, str]]:  # fmt: skip
-    return cr.acting_roles(ctx.user, uow.changes.delegations(ctx.today), roles)
+def delegations_today(uow: UnitOfWork, ctx: Context) -> list[Delegation]:
+    return list(uow.changes.delegations(ctx.today))
 
 
-def _may_decide(uow: UnitOfWork, cr: ChangeRequest, ctx: Context, only: str | None,
-                action: str = "approve") -> list[tuple[Role, str]]:  # fmt: skip
-    if ctx.user.name == cr.requested_by:
-        raise SelfApproval(cr.number)
-    pending = cr.pending_roles()
-    if only is not None:
-        try:
-            role = Role(only)
-        except ValueError:
-            raise InvalidInput("unknown_role", role=only, allowed=", ".join(r.value for r in Role)) from None
-        if role not in cr.required_roles:
-            raise InvalidInput("cr_role_not_required", number=cr.number, role=role.value,
-                               roles=", ".join(r.value for r in cr.required_roles))  # fmt: skip
-        pending = [r for r in pending if r is role]
-    acting = acting_roles(uow, ctx, cr, pending)
-    if not acting and pending:
-        raise PermissionDenied(action, tuple(r.value for r in pending))
-    return acting
+def _named_role(cr: ChangeRequest, name: str | None) -> Role | None:
+    """``approve CR-… as ROLE``: a role the request requires (None: not named)."""
+    if name is None:
+        return None
+    try:
+        role = Role(name.strip().lower())
+    except ValueError:
+        raise InvalidInput("unknown_role", role=name, allowed=", ".join(r.value for r in Role)) from None
+    if role not in cr.required_roles:
+        raise InvalidInput("cr_role_not_required", number=cr.number, role=role.value,
+                           roles=", ".join(r.value for r in cr.required_roles))  # fmt: skip
+    return role
+
+
+def _decided_as(acting: Acting) -> str:
+    """What the decision counts for, for the audit trail: the role, and a backup's holder or an admin's standing
+    (``finance``, ``sales_manager for wang``, ``admin as production``)."""
+    if acting.behalf:
+        return f"{acting.role.value} for {acting.behalf}"
+    return f"admin as {acting.role.value}" if acting.by_admin else acting.role.value
 
 
 def approve_change(cmd: c.ApproveChange, uow: UnitOfWork, ctx: Context) -> ChangeView:
+    """One decision counts for one role: without ``as ROLE`` the first pending role the approver holds or stands
+    in for; a second approve from someone who already approved in this round (a double click, a retry) is
+    answered "already approved" and records nothing."""
     cr = load_change(uow, cmd.number, lock=True)
-    mine = [d for d in cr.decisions if d.approver == ctx.user.name and d.round == cr.round]
+    mine = cr.approved_by(ctx.user.name)
     if cr.is_decided:
-        if any(d.outcome == "approved" for d in mine):  # a double click or a retry: already done
+        if mine:  # a double click or a retry: already done
             return ChangeView("cr_already_approved", cr, load_order(uow, cr.order_number))
         raise Conflict("cr_already_decided", number=cr.number, cr_status=cr.status.value)
-    if ctx.user.name != cr.requested_by and mine and not acting_roles(uow, ctx, cr):
-        return ChangeView("cr_already_approved", cr, load_order(uow, cr.order_number))  # a double click
-    acting = _may_decide(uow, cr, ctx, cmd.role)
-    order = load_order(uow, cr.order_number)
-    if not acting:
+    role = _named_role(cr, cmd.role)
+    if mine and (role is None or role in {d.role for d in mine}):
+        return ChangeView("cr_already_approved", cr, load_order(uow, cr.order_number))
+    if role is not None and role not in cr.pending_roles():
+        done = cr.approvals()[role]
+        raise Conflict("cr_role_done", number=cr.number, role=role.value, who=done.approver)
+    if not cr.pending_roles():
         raise Conflict("cr_nothing_pending", number=cr.number)
+    acting = cr.acting_for(ctx.user, delegations_today(uow, ctx), role, ctx.changes)
+    order = load_order(uow, cr.order_number)
     if order.version != cr.base_version:
         return _reassess(uow, cr, order, ctx)
     cr.approve(acting, ctx.user.name, ctx.now, order.version)
-    roles = tuple(r.value for r, _ in acting)
-    behalf = ", ".join(sorted({b for _, b in acting if b}))
-    _audit(uow, ctx, "cr_approve", cr.number, order.version, ", ".join(roles), f"for {behalf}" if behalf else "")
+    roles = (acting.role.value,)
+    _audit(uow, ctx, "cr_approve", cr.number, order.version, _decided_as(acting))
     if cr.pending_roles():
         cr.events.append(ChangeApprovalRecorded(cr.number, order.number, roles, ctx.user.name,
                                                 tuple(r.value for r in cr.pending_roles())))  # fmt: skip
@@ -251,13 +258,12 @@ def reject_change(cmd: c.RejectChange, uow: UnitOfWork, ctx: Context) -> ChangeV
         raise InvalidInput("reason_required")
     cr = load_change(uow, cmd.number, lock=True)
     cr.require_pending()
-    acting = _may_decide(uow, cr, ctx, None, "reject")
-    if not acting:
+    if not cr.pending_roles():
         raise Conflict("cr_nothing_pending", number=cr.number)
+    acting = cr.acting_for(ctx.user, delegations_today(uow, ctx), None, None, "reject")
     order = load_order(uow, cr.order_number)
-    role, behalf = acting[0]
-    cr.reject(role, behalf, ctx.user.name, ctx.now, reason, order.version)
-    _audit(uow, ctx, "cr_reject", cr.number, order.version, role.value, reason)
+    cr.reject(acting, ctx.user.name, ctx.now, reason, order.version)
+    _audit(uow, ctx, "cr_reject", cr.number, order.version, _decided_as(acting), reason)
     cr.events.append(ChangeRejected(cr.number, order.number, cr.customer, ctx.user.name, reason, cr.requested_by))
     _tell_customer(cr, "rejected", reason, None)
     return ChangeView("cr_rejected", cr, order)

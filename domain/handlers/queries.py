@@ -58,6 +58,9 @@ def order_history(q: c.OrderHistory, uow: UnitOfWork, ctx: Context) -> OrderHist
     refused = [e for e in trail if e.outcome != "ok"]
     return OrderHistoryView(order, done, refused, list(uow.history.versions(order.number)))
 
+    for number in sorted({cr.number for cr in uow.changes.of_order(order.number)}):
+        refused += [e for e in uow.history.audit_of(number) if e.outcome != "ok"]
+    refused.sort(key=lambda e: (e.at, e.id or 0))
 
 def diff_order(q: c.DiffOrder, uow: UnitOfWork, ctx: Context) -> DiffView:
     order = load_order(uow, q.number)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from domain.changes import ChangeKind, ChangeRequest, CRStatus, Decision, Delegation, RequestedChange
+from domain.changes import Acting, ChangeKind, ChangeRequest, CRStatus, Decision, Delegation, RequestedChange
 from domain.errors import ConcurrentUpdate
 from domain.users import Role
 from tests.contract.world import TODAY, Store, at
@@ -28,7 +28,7 @@ def cr(number: str, order: str = SO1, customer: str = "CUST-001", minutes: int =
 def test_a_change_request_reads_back_with_its_decisions(store: Store) -> None:
     with store() as uow:
         request = cr("CR-1", minutes=3)
-        request.approve([(Role.sales_manager, "")], "wang", at(4), 2)
+        request.approve(Acting(Role.sales_manager), "wang", at(4), 2)
         uow.changes.add(request)
         uow.commit()
     with store() as uow:
@@ -49,15 +49,16 @@ def test_a_change_request_reads_back_with_its_decisions(store: Store) -> None:
         assert (decision.role, decision.approver, decision.outcome, decision.at, decision.round) == (
             Role.sales_manager, "wang", "approved", at(4), 1,
         )  # fmt: skip
-        # a second decision, and the request closed: kept together on commit, the new decision numbered
-        found.reject(Role.finance, "", "chen", at(5), "too late", 2)
+        # a second decision (an admin's, for a role they do not hold), and the request closed: kept together on
+        # commit, the new decision numbered
+        found.reject(Acting(Role.finance, by_admin=True), "root", at(5), "too late", 2)
         uow.commit()
     with store(readonly=True) as uow:
         again = uow.changes.get("CR-1")
         assert again is not None and again.status is CRStatus.rejected and again.decided_at == at(5)
         assert again.note == "too late"
-        assert [(d.approver, d.outcome, d.reason) for d in again.decisions] == [
-            ("wang", "approved", ""), ("chen", "rejected", "too late"),
+        assert [(d.approver, d.outcome, d.reason, d.by_admin) for d in again.decisions] == [
+            ("wang", "approved", "", False), ("root", "rejected", "too late", True),
         ]  # fmt: skip
         assert all(d.id is not None for d in again.decisions)
         assert uow.changes.get("CR-9") is None and uow.changes.get("cr-1") is None
@@ -144,7 +145,7 @@ def test_one_decision_per_role_and_round(store: Store) -> None:
     with store() as uow:
         one = uow.changes.get("CR-1", lock=True)
         assert one is not None
-        one.approve([(Role.finance, "")], "chen", at(1), 2)
+        one.approve(Acting(Role.finance), "chen", at(1), 2)
         uow.commit()
     with store() as uow:
         one = uow.changes.get("CR-1", lock=True)

@@ -13,7 +13,7 @@ from adapters.sql import tables as t
 from bot.app.bootstrap import Desk
 from bot.app.clock import FixedClock
 from domain import commands as c
-from domain.changes import ChangeKind, ChangeRequest, CRStatus, Decision, Delegation, RequestedChange
+from domain.changes import Acting, ChangeKind, ChangeRequest, CRStatus, Decision, Delegation, RequestedChange
 from domain.errors import ConcurrentUpdate
 from domain.events import ChangeWithdrawn
 from domain.users import Front, Role
@@ -42,7 +42,8 @@ def stored(any_url: str, clock: FixedClock) -> Iterator[Desk]:
     desk = make_desk(any_url, clock)
     with desk.uow() as uow:
         cr = request("CR-2026-0001", "CUST-001", date(2026, 11, 20))
-        cr.approve([(Role.sales_manager, ""), (Role.finance, "chen")], "wang", AT + timedelta(hours=2), 3)
+        cr.approve(Acting(Role.sales_manager), "wang", AT + timedelta(hours=2), 3)
+        cr.approve(Acting(Role.finance, "chen"), "wang", AT + timedelta(hours=2), 3)
         uow.changes.add(cr)
         uow.changes.add(request("CR-2026-0002", "CUST-001", date(2026, 10, 31), CRStatus.withdrawn))
         uow.changes.add(request("CR-2026-0003", "CUST-002", date(2026, 11, 1)))
@@ -112,7 +113,7 @@ def test_reassigned_json_and_closing_are_kept(stored: Desk) -> None:
         new_change = RequestedChange(ChangeKind.quantity, 1, "NUT-M8", Decimal(900), Decimal(700)).to_dict()
         cr.reassess([new_change], {"risk": "high"}, {"finance": [["amount_down", {}]]}, 4, now)
         assert cr.add_required({"production": [["started", {}]]}) == [Role.production]
-        cr.approve([(Role.finance, "")], "chen", now, 4)
+        cr.approve(Acting(Role.finance), "chen", now, 4)
         uow.commit()
     with stored.uow() as uow:
         cr = uow.changes.get("CR-2026-0001")
@@ -213,7 +214,7 @@ def test_locking_get_sees_decisions_committed_meanwhile(pg_url: str, clock: Fixe
             with desk.uow() as second:
                 other = second.changes.get("CR-2026-0001", lock=True)
                 assert other is not None
-                other.approve([(Role.finance, "")], "chen", AT, 3)
+                other.approve(Acting(Role.finance), "chen", AT, 3)
                 second.commit()
             assert first.changes.get("CR-2026-0001") is early and early.decisions == []  # the identity map's copy
             locked = first.changes.get("CR-2026-0001", lock=True)

@@ -173,4 +173,6 @@ def test_approving_as_a_named_role_only_decides_that_role(bus: MessageBus, uow: 
     assert [r.value for r in view.cr.pending_roles()] == ["sales_manager", "production"]
     with pytest.raises(InvalidInput):
         bus.handle(c.ApproveChange(cr.number, "tech"), ctx(admin))  # not required for this request
-    assert bus.handle(c.ApproveChange(cr.number), ctx(admin)).code == "cr_applied"
+    # one decision counts for one role: the admin's second click decides nothing more (it used to apply the lot)
+    assert bus.handle(c.ApproveChange(cr.number), ctx(admin)).code == "cr_already_approved"
+    assert [r.value for r in uow.saved.crs[cr.number].pending_roles()] == ["sales_manager", "production"]

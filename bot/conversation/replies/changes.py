@@ -10,7 +10,7 @@ from typing import Any
 from bot.conversation.i18n import Translator
 from bot.conversation.replies.message import Button, Message, Table
 from domain import commands as c
-from domain.changes import ChangeRequest, CRStatus, RequestedChange
+from domain.changes import ChangeRequest, CRStatus, Decision, RequestedChange
 from domain.impact import Impact, LineImpact
 from domain.money import plain
 from domain.results import ChangeReportView, ChangesView, ChangeView, DelegationsView
@@ -128,9 +128,18 @@ def approvals_table(t: Translator, cr: ChangeRequest) -> Table:
         why = "; ".join(_reason_text(t, code, params) for code, params in cr.required.get(role.value, []))
         found = next((d for d in this_round if d.role is role), None)
         if found is None:
+def decider(t: Translator, decision: Decision) -> str:
+    """Who decided, and in which standing: ``wang``, ``sun (for wang)``, ``root (admin, as finance)``."""
+    if decision.on_behalf_of:
+        return f"{decision.approver} ({t('lbl_for', who=decision.on_behalf_of)})"
+    if decision.by_admin:
+        return t("lbl_as_admin", who=decision.approver, role=t.name("role_", decision.role.value))
+    return decision.approver
+
+
             state = t("dec_pending")
         else:
-            who = found.approver + (f" ({t('lbl_for', who=found.on_behalf_of)})" if found.on_behalf_of else "")
+            who = decider(t, found)
             key = "dec_approved" if found.outcome == "approved" else "dec_rejected"
             state = t(key, who=who, when=t.when(found.at), reason=found.reason)
         rows.append([t.name("role_", role.value), why, state])

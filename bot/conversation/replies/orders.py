@@ -8,7 +8,7 @@ from typing import Any
 from bot.conversation.i18n import Translator
 from bot.conversation.replies.message import Button, Message, Table
 from domain import commands as c
-from domain.history import Change
+from domain.history import AuditEntry, Change
 from domain.lifecycle import CHANGEABLE, NOT_SHIPPED, Status
 from domain.money import plain
 from domain.orders import Order
@@ -145,7 +145,9 @@ def history(t: Translator, view: OrderHistoryView) -> Message:
     ]  # fmt: skip
     msg = Message(title=t("history_title", number=view.order.number), tables=[Table(headers, rows)])
     if view.refused:
-        refused = [[t.when(e.at), f"{e.actor} ({e.front})", e.action, e.detail] for e in view.refused]
+        # an attempt on one of the order's change requests names it (CR-…): it was refused there
+        refused = [[t.when(e.at), f"{e.actor} ({e.front})", _attempt(e, view.order.number), e.detail]
+                   for e in view.refused]  # fmt: skip
         msg.lines.append(t("refused_title") + ":")
         msg.tables.append(Table([t("lbl_when"), t("lbl_who"), t("lbl_action"), t("lbl_why")], refused))
     return msg
@@ -163,6 +165,10 @@ def diff(t: Translator, view: DiffView) -> Message:
     msg.lines += [t("line_added", **ln) for ln in d.added_lines]
     msg.lines += [t("line_removed", **ln) for ln in d.removed_lines]
     return msg
+
+def _attempt(entry: AuditEntry, number: str) -> str:
+    return entry.action if entry.subject == number else f"{entry.action} {entry.subject}"
+
 
 
 def _where(change: Change) -> str:
