@@ -52,15 +52,17 @@ def find_orders(q: c.FindOrders, uow: UnitOfWork, ctx: Context) -> OrderPage:
 
 
 def order_history(q: c.OrderHistory, uow: UnitOfWork, ctx: Context) -> OrderHistoryView:
+    """The order's audit trail; its refused attempts include those on its change requests (a refused approval is
+    audited under the CR's number), merged in time order — each entry once, its ``subject`` saying which."""
     order = load_order(uow, q.number)
     trail = list(uow.history.audit_of(order.number))
     done = [e for e in trail if e.outcome == "ok"]
     refused = [e for e in trail if e.outcome != "ok"]
-    return OrderHistoryView(order, done, refused, list(uow.history.versions(order.number)))
-
     for number in sorted({cr.number for cr in uow.changes.of_order(order.number)}):
         refused += [e for e in uow.history.audit_of(number) if e.outcome != "ok"]
     refused.sort(key=lambda e: (e.at, e.id or 0))
+    return OrderHistoryView(order, done, refused, list(uow.history.versions(order.number)))
+
 
 def diff_order(q: c.DiffOrder, uow: UnitOfWork, ctx: Context) -> DiffView:
     order = load_order(uow, q.number)

@@ -121,13 +121,6 @@ def _production(t: Translator, lines: list[LineImpact]) -> list[str]:
     return out
 
 
-def approvals_table(t: Translator, cr: ChangeRequest) -> Table:
-    rows = []
-    this_round = [d for d in cr.decisions if d.round == cr.round]
-    for role in cr.required_roles:
-        why = "; ".join(_reason_text(t, code, params) for code, params in cr.required.get(role.value, []))
-        found = next((d for d in this_round if d.role is role), None)
-        if found is None:
 def decider(t: Translator, decision: Decision) -> str:
     """Who decided, and in which standing: ``wang``, ``sun (for wang)``, ``root (admin, as finance)``."""
     if decision.on_behalf_of:
@@ -137,6 +130,13 @@ def decider(t: Translator, decision: Decision) -> str:
     return decision.approver
 
 
+def approvals_table(t: Translator, cr: ChangeRequest) -> Table:
+    rows = []
+    this_round = [d for d in cr.decisions if d.round == cr.round]
+    for role in cr.required_roles:
+        why = "; ".join(_reason_text(t, code, params) for code, params in cr.required.get(role.value, []))
+        found = next((d for d in this_round if d.role is role), None)
+        if found is None:
             state = t("dec_pending")
         else:
             who = decider(t, found)

@@ -153,6 +153,10 @@ def history(t: Translator, view: OrderHistoryView) -> Message:
     return msg
 
 
+def _attempt(entry: AuditEntry, number: str) -> str:
+    return entry.action if entry.subject == number else f"{entry.action} {entry.subject}"
+
+
 def diff(t: Translator, view: DiffView) -> Message:
     d = view.diff
     if d.empty:
@@ -165,10 +169,6 @@ def diff(t: Translator, view: DiffView) -> Message:
     msg.lines += [t("line_added", **ln) for ln in d.added_lines]
     msg.lines += [t("line_removed", **ln) for ln in d.removed_lines]
     return msg
-
-def _attempt(entry: AuditEntry, number: str) -> str:
-    return entry.action if entry.subject == number else f"{entry.action} {entry.subject}"
-
 
 
 def _where(change: Change) -> str:
