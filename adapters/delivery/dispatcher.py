@@ -57,9 +57,14 @@ class Dispatcher:
         self.policy = policy or DeliveryPolicy()
         self.name = name or dispatcher_name()
         self.pacer = pacer or Pacer()
-        self._prefixes = _prefixes(transports)
         self._lease = timedelta(seconds=self.policy.lease)
         self._pool = ThreadPoolExecutor(self.policy.workers, "orderbot-send") if self.policy.workers > 1 else None
+
+    @property
+    def _prefixes(self) -> tuple[str, ...]:
+        """Asked at each pass: a transport whose platform is not up yet offers no prefixes meanwhile, so its
+        lanes are left alone (not claimed, not counted as due) until it is."""
+        return _prefixes(self.transports)
 
     def _transport(self, audience: str) -> Transport | None:
         return next((t for t in self.transports.values() if t.accepts(audience)), None)

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.app.bootstrap import Desk, bootstrap
@@ -18,6 +19,9 @@ from bot.app.clock import FixedClock, SystemClock, parse_instant
 from bot.app.config import Settings, load_settings
 from domain.errors import OrderbotError
 from domain.ports import Clock
+
+if TYPE_CHECKING:
+    from bot.app.runtime import Runtime
 
 
 def _clock() -> Clock:
@@ -78,9 +82,10 @@ def cmd_shell(args: argparse.Namespace, settings: Settings, background: bool = F
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """The chat front ends whose tokens are set — Slack in Socket Mode, Telegram by long polling — with
-    the outbox dispatcher and the scheduler; with no token at all, the shell front end (a fresh machine)."""
+    the outbox dispatcher and the scheduler; with no token at all, the shell front end (a fresh machine).
+    A platform that cannot be reached, or refuses its token, does not stop the others (``Runtime.connect``)."""
     from bot.app.runtime import build_runtime
-    from bot.app.slack_runtime import SlackSecrets, socket_mode
+    from bot.app.slack_runtime import SlackSecrets
     from bot.app.telegram_runtime import TelegramSecrets
 
     slack, telegram = SlackSecrets.from_env(os.environ), TelegramSecrets.from_env(os.environ)
@@ -91,18 +96,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     desk = _desk(settings)
     desk.ensure_admins()
-    stop = threading.Event()
     rt = build_runtime(desk, slack, telegram)
     rt.start()
+    rt.connect(polling=True, socket=True)
+    print(f"orderbot: connecting to {_platforms(rt)} in the background; Ctrl-C stops", file=sys.stderr)
     try:
-        if rt.telegram is not None:
-            rt.telegram.start(polling=True)
-            print("orderbot: Telegram long polling started", file=sys.stderr)
-        if rt.slack is not None:
-            print("orderbot: connected to Slack in Socket Mode; Ctrl-C stops", file=sys.stderr)
-            socket_mode(rt.slack).start()  # type: ignore[no-untyped-call]
-        else:
-            stop.wait()
+        threading.Event().wait()
     except KeyboardInterrupt:
         pass
     finally:
@@ -111,8 +110,15 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _platforms(rt: Runtime) -> str:
+    named = [("Slack (Socket Mode)" if rt.socket is not None else "Slack") if rt.slack is not None else "",
+             "Telegram" if rt.telegram is not None else ""]  # fmt: skip
+    return " and ".join(n for n in named if n)
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    """Slack and/or Telegram over HTTP on one server: /slack/events and /telegram/webhook."""
+    """Slack and/or Telegram over HTTP on one server: /slack/events and /telegram/webhook; /healthz says how
+    each platform is doing."""
     from bot.app.config import ConfigError
     from bot.app.runtime import build_runtime
     from bot.app.slack_runtime import SlackSecrets, http_server
@@ -124,12 +130,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     desk = _desk(settings)
     desk.ensure_admins()
     rt = build_runtime(desk, slack, telegram)
-    server = http_server(rt.slack, args.host, args.port, telegram=rt.telegram)
-    if rt.telegram is not None:
-        rt.telegram.start(polling=False)
+    server = http_server(rt.slack, args.host, args.port, telegram=rt.telegram, health=rt.health)
     rt.start()
-    print(f"orderbot: serving on http://{args.host}:{server.server_port} (/slack/events, /telegram/webhook)",
-          file=sys.stderr)  # fmt: skip
+    rt.connect(polling=False)
+    print(f"orderbot: serving on http://{args.host}:{server.server_port} (/slack/events, /telegram/webhook, "
+          f"/healthz); connecting to {_platforms(rt)} in the background", file=sys.stderr)  # fmt: skip
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -152,9 +157,8 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     desk = _desk(settings)
     desk.ensure_admins()
     rt = build_runtime(desk, slack, telegram, scheduler=not args.no_scheduler)
-    if rt.telegram is not None:
-        rt.telegram.start(polling=False)
     rt.start()
+    rt.connect(polling=False)
     print(f"orderbot: worker {rt.loop.dispatcher.name} delivering and scheduling; Ctrl-C stops", file=sys.stderr)
     try:
         threading.Event().wait()

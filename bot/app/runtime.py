@@ -1,14 +1,20 @@
 """What runs in the background of every bot process: the chat front ends whose secrets are set, one
-dispatch loop delivering for all of them, and the scheduler (which scans only where it holds the lead)."""
+dispatch loop delivering for all of them, and the scheduler (which scans only where it holds the lead).
+
+A chat platform that cannot be reached at start, or refuses its token, does not stop the process: it is
+brought up by a ``Connector`` in the background (``health`` says how each one is doing) and its notifications
+wait meanwhile."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.delivery import Dispatcher, DispatchLoop
 from bot.app.bootstrap import Desk
+from bot.app.health import Connector, Health, HeldTransport
 from bot.app.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
@@ -20,6 +26,10 @@ class Runtime:
     telegram: Any  # TelegramRuntime | None
     loop: DispatchLoop
     scheduler: Scheduler | None
+    health: Health = field(default_factory=Health)
+    wait: Callable[[float], bool] | None = None  # the connectors' waiting between tries (tests inject theirs)
+    connectors: list[Connector] = field(default_factory=list)
+    socket: Any = None  # the Socket Mode handler once `connect(socket=True)` made one
 
     def start(self) -> None:
         """The dispatch loop and the scheduler; the front ends are started by the command that serves them."""
@@ -27,7 +37,29 @@ class Runtime:
         if self.scheduler is not None:
             self.scheduler.start()
 
+    def connect(self, *, polling: bool = False, socket: bool = False) -> None:
+        """Bring each chat platform up in the background, each on its own: Telegram (long polling, or ready for
+        the webhook), Slack (its token checked; with ``socket``, the Socket Mode connection dialled out)."""
+        from bot.app.slack_runtime import slack_connect, socket_mode
+
+        if self.telegram is not None:
+            telegram = self.telegram
+            self.connectors.append(Connector("telegram", lambda: telegram.connect(polling), self.health,
+                                             wait=self.wait, on_up=self.loop.wake))  # fmt: skip
+        if self.slack is not None:
+            self.socket = socket_mode(self.slack) if socket else None
+            self.connectors.append(Connector("slack", slack_connect(self.slack, self.socket), self.health,
+                                             wait=self.wait, on_up=self.loop.wake))  # fmt: skip
+        for connector in self.connectors:
+            connector.start()
+
     def stop(self) -> None:
+        for connector in self.connectors:
+            connector.stop()
+        for connector in self.connectors:
+            connector.join(10)
+        if self.socket is not None:
+            self.socket.close()
         # the dispatcher before Telegram: a push in flight needs Telegram's client still open
         if self.scheduler is not None:
             self.scheduler.stop()
@@ -36,19 +68,22 @@ class Runtime:
             self.telegram.stop()
 
 
-def build_runtime(desk: Desk, slack: Any, telegram: Any, *, scheduler: bool = True) -> Runtime:
+def build_runtime(desk: Desk, slack: Any, telegram: Any, *, scheduler: bool = True,
+                  wait: Callable[[float], bool] | None = None) -> Runtime:  # fmt: skip
     """Each front end wakes the loop after a change, and so does the scheduler after its scans, so
-    notifications go out at once."""
+    notifications go out at once. Nothing here calls Slack or Telegram: ``Runtime.connect`` does, in the
+    background; until a platform is up its notifications wait (``HeldTransport``)."""
     from bot.app.slack_runtime import build_slack
     from bot.app.telegram_runtime import TelegramRuntime
 
-    slack_rt = build_slack(desk, slack) if slack is not None else None
+    health = Health()
+    slack_rt = build_slack(desk, slack, verify_token=False) if slack is not None else None
     tg_rt = TelegramRuntime(desk, telegram) if telegram is not None else None
     transports: dict[str, Any] = {}
     if slack_rt is not None:
-        transports["slack"] = slack_rt.dispatcher.transports["slack"]
+        transports["slack"] = HeldTransport(slack_rt.dispatcher.transports["slack"], health, "slack")
     if tg_rt is not None:
-        transports["telegram"] = tg_rt.transport
+        transports["telegram"] = HeldTransport(tg_rt.transport, health, "telegram")
     loop = DispatchLoop(Dispatcher(desk.engine, desk.clock, transports, desk.settings.delivery))
     for rt in (slack_rt, tg_rt):
         if rt is not None:
@@ -58,7 +93,7 @@ def build_runtime(desk: Desk, slack: Any, telegram: Any, *, scheduler: bool = Tr
     unmapped = _unmapped_channels(desk) if slack_rt is not None else []
     if unmapped:
         log.warning("routes name channels not mapped in [slack] channels, delivered nowhere: %s", ", ".join(unmapped))
-    return Runtime(slack_rt, tg_rt, loop, sched)
+    return Runtime(slack_rt, tg_rt, loop, sched, health, wait)
 
 
 def _unmapped_channels(desk: Desk) -> list[str]:

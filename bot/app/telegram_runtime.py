@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
+from telegram.error import InvalidToken, TelegramError
 
 from adapters.sql.fanout import FanOut
 from adapters.telegram.front import ChatLimiter, TelegramFront
@@ -20,6 +21,7 @@ from adapters.telegram.handlers import build_application
 from adapters.telegram.menu import register_commands
 from adapters.telegram.transport import TelegramTransport
 from bot.app.bootstrap import Desk
+from bot.app.health import BadToken, Unreachable
 from bot.conversation.chat import Chat
 from bot.conversation.delivery import Notification
 from bot.conversation.i18n import Translator
@@ -70,31 +72,47 @@ class TelegramRuntime:
         bot, policy = self.application.bot, desk.settings.delivery
         self.transport = TelegramTransport(bot, self.loop, desk, fanout, translator, render, policy=policy)
         self.polling = False
+        self._webhook_set = False
 
     def _call(self, coro: Any, timeout: float = 60.0) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
     def start(self, polling: bool = True) -> None:
-        """Start the bot: register its command menu (zh, en), then long-poll, or wait for the webhook."""
-        self._thread.start()
+        """Start the bot: register its command menu (zh, en), then long-poll, or wait for the webhook. Each step
+        is done once, so after a failure (Telegram unreachable) calling it again goes on where it stopped."""
+        if not self._thread.is_alive():
+            self._thread.start()
         self._call(self.application.initialize())
-        self._call(register_commands(self.application))
-        self._call(self.application.start())
-        if polling:
+        if not self.application.running:
+            self._call(register_commands(self.application))
+            self._call(self.application.start())
+        if polling and not self.polling:
             updater = self.application.updater
             assert updater is not None
             self._call(updater.start_polling(poll_interval=0.0, timeout=10, drop_pending_updates=False))
             self.polling = True
-        elif self.secrets.webhook_url:
+        elif not polling and self.secrets.webhook_url and not self._webhook_set:
             url, secret = self.secrets.webhook_url, self.secrets.webhook_secret or None
             self._call(self.application.bot.set_webhook(url, secret_token=secret))
+            self._webhook_set = True
+
+    def connect(self, polling: bool) -> None:
+        """One try at ``start`` for a ``Connector``: a token Telegram refuses is ``BadToken``
+        (TELEGRAM_BOT_TOKEN), anything else that fails ``Unreachable``."""
+        try:
+            self.start(polling)
+        except InvalidToken:  # its message repeats the token: never logged
+            raise BadToken("TELEGRAM_BOT_TOKEN", "rejected by Telegram") from None
+        except (TelegramError, OSError, TimeoutError) as err:
+            raise Unreachable(f"Telegram cannot be reached: {err}") from None
 
     def stop(self) -> None:
         if not self._thread.is_alive():
             return
         if self.polling and self.application.updater is not None:
             self._call(self.application.updater.stop())
-        self._call(self.application.stop())
+        if self.application.running:
+            self._call(self.application.stop())
         self._call(self.application.shutdown())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(10)

@@ -3,6 +3,7 @@ fake Slack Web API and the fake Bot API of our tests."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -48,6 +49,7 @@ def test_serve_answers_slack_and_telegram_on_one_port(tmp_path: Path) -> None:
             base = f"http://127.0.0.1:{port}"
             with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(f"{base}/healthz") as ok:
                 assert ok.status == 200
+                assert set(json.loads(ok.read())["platforms"]) == {"slack", "telegram"}  # each platform's status
             telegram.wait_for("setMyCommands")  # the Telegram side started (webhook mode)
             body = signing.slash_command("help", "U0NOBODY", response_url=slack.response_url("help"))
             status, _, _ = signing.post(

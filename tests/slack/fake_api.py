@@ -102,7 +102,10 @@ class _RateLimit:
 class FakeSlack:
     """A fake Slack Web API on ``127.0.0.1``; use as a context manager or call ``start()`` / ``stop()``."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
+        """``port``: 0 for an OS-chosen one; a given one lets a test bring Slack "back up" where a process
+        already looks for it."""
+        self._port = port
         self._cond = threading.Condition(threading.RLock())
         self._calls: list[Call] = []
         self._failures: dict[str, deque[_Failure]] = {}
@@ -125,7 +128,7 @@ class FakeSlack:
     def start(self) -> Self:
         if self._server is not None:
             return self
-        server = Server(self._answer)
+        server = Server(self._answer, self._port)
         thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="FakeSlack", daemon=True
         )

@@ -62,12 +62,12 @@ class Reply:
 
 
 class Server(ThreadingHTTPServer):
-    """Serves on ``127.0.0.1`` at an OS-chosen port; every recognised request goes to ``answer``."""
+    """Serves on ``127.0.0.1`` at ``port`` (0: an OS-chosen one); every recognised request goes to ``answer``."""
 
     daemon_threads = True
 
-    def __init__(self, answer: Callable[[Call], Reply]) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, answer: Callable[[Call], Reply], port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
         self.answer = answer
 
 
