@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from domain.lifecycle import Status
 from domain.users import Role
 
-SCANS = ("overdue", "due_soon", "stages", "approvals", "stock", "summary", "delivery")
+SCANS = ("overdue", "due_soon", "at_risk", "stages", "approvals", "stock", "summary", "delivery")
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,7 @@ class Alert:
     cleared_at: datetime | None = None
     times: int = 1
     detail: dict[str, Any] = field(default_factory=dict)
+    escalated_at: datetime | None = None  # when it reached its level above 1 (to whom: detail["escalate_to"])
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,8 @@ class AlertStore(Protocol):
         ...
 
     def escalate(self, key: str, level: int, now: datetime) -> bool:
-        """True only for the call that moved it up to ``level``."""
+        """True only for the call that moved it up to ``level`` (and stamped ``escalated_at``; an alert raised
+        at a level above 1 is stamped when raised)."""
         ...
 
     def clear(self, key: str, now: datetime) -> bool: ...

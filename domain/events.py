@@ -81,6 +81,18 @@ class OrderConfirmed(Event):
 
 
 @dataclass(frozen=True)
+class OrderAtRisk(Event):
+    """Confirmed with a line promised after the date the customer asked for: the order is marked at risk."""
+
+    kind: ClassVar[str] = "order_at_risk"
+    number: str
+    customer: str
+    owner: str
+    lines: tuple[tuple[int, str, str, str], ...]  # (line no, sku, promised, asked for)
+    by: str
+
+
+@dataclass(frozen=True)
 class OrderShipped(Event):
     kind: ClassVar[str] = "order_shipped"
     number: str

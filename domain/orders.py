@@ -10,6 +10,7 @@ from typing import Any
 from domain.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 from domain.events import (
     Event,
+    OrderAtRisk,
     OrderConfirmed,
     OrderShipped,
     OrderStatusChanged,
@@ -194,8 +195,38 @@ class Order:
         old = self.status
         self.status = target
         self.status_changed_at = now
+        if target in CHANGEABLE:
+            self.reassess_risk()
+        else:  # shipped, cancelled, back to draft: nothing left to be late with (and no lines to read)
+            self.at_risk = False
         if announce:  # confirm and ship announce themselves with richer events
             self.events.append(OrderStatusChanged(self.number, self.customer.code, old.value, target.value, by, reason))
+
+    # -- promises and readiness ------------------------------------------------------------
+    def late_lines(self) -> list[OrderLine]:
+        """Lines promised after the date asked for: the line's requested date, else the order's due date."""
+        out = []
+        for ln in sorted(self.lines, key=lambda ln: ln.line_no):
+            wanted = ln.requested_date or self.due_date
+            if ln.confirmed_date is not None and wanted is not None and ln.confirmed_date > wanted:
+                out.append(ln)
+        return out
+
+    def reassess_risk(self) -> None:
+        """``at_risk``: still owed to the customer (confirmed, in production, ready, held) with a line promised
+        late. Kept on every stage move and every revision of the terms (a rescheduled order may be on time)."""
+        self.at_risk = self.status in CHANGEABLE and bool(self.late_lines())
+
+    def short_lines(self) -> list[OrderLine]:
+        """Lines still waiting for stock (backordered): nothing ships in part, so they keep the order from
+        being ready — as they keep it from shipping."""
+        return [ln for ln in sorted(self.lines, key=lambda ln: ln.line_no) if ln.backorder_qty > 0]
+
+    def _require_stock_for_ready(self) -> None:
+        short = self.short_lines()
+        if short:
+            detail = ", ".join(f"{ln.line_no} {ln.product.sku} −{plain(ln.backorder_qty)}" for ln in short)
+            raise Conflict("ready_short", number=self.number, lines=detail)
 
     def submit(self, by: str, now: datetime) -> None:
         self._move(Status.pending_confirmation, by, now)
@@ -205,6 +236,7 @@ class Order:
         self._move(Status.confirmed, by, now, announce=False)
         for ln in self.lines:
             ln.confirmed_date = dates[ln.line_no]
+        self.reassess_risk()
         self.events.append(
             OrderConfirmed(
                 self.number,
@@ -219,6 +251,13 @@ class Order:
                 by,
             )
         )
+        late = self.late_lines()
+        if late:
+            lines = tuple(
+                (ln.line_no, ln.product.sku, str(ln.confirmed_date), str(ln.requested_date or self.due_date))
+                for ln in late
+            )
+            self.events.append(OrderAtRisk(self.number, self.customer.code, self.owner, lines, by))
 
     def hold(self, by: str, now: datetime, reason: str) -> None:
         held_from = self.status
@@ -242,7 +281,10 @@ class Order:
         return nxt
 
     def advance_to(self, target: Status, by: str, now: datetime) -> None:
-        """Plain stage moves (in production, ready, delivered, closed); confirm and ship have their own."""
+        """Plain stage moves (in production, ready, delivered, closed); confirm and ship have their own.
+        Ready means ready to ship: every line has its stock (see ``short_lines``)."""
+        if target is Status.ready and target in self.allowed_next():
+            self._require_stock_for_ready()
         self._move(target, by, now)
 
     def ship(self, by: str, now: datetime, carrier: str, tracking: str) -> None:

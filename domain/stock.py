@@ -78,9 +78,22 @@ class StockItem:
     def reorder_level(self, factor: Decimal) -> Decimal:
         return self.product.safety_stock * factor
 
+    @property
+    def below_safety(self) -> bool:
+        safety = self.product.safety_stock
+        return safety > 0 and self.available < safety
+
     def suggestion(self, factor: Decimal, waiting: Decimal = ZERO) -> Decimal:
         """What to buy or make to get back to the reorder level, counting what is already coming."""
         return max(ZERO, self.reorder_level(factor) + waiting - self.available - self.on_order - self.planned)
+
+    def to_replenish(self, factor: Decimal, waiting: Decimal = ZERO) -> Decimal:
+        """The one rule for "should we buy (or make) this now", which `stock SKU`, `po suggest` and the
+        digests all ask: only when available is below safety stock or orders wait for it — then the
+        ``suggestion`` up to the reorder level; above safety stock with nobody waiting, nothing."""
+        if not (self.below_safety or waiting > 0):
+            return ZERO
+        return self.suggestion(factor, waiting)
 
     # -- moves -----------------------------------------------------------------------------
     def _move(
@@ -144,7 +157,7 @@ class StockItem:
     def check_safety(self, factor: Decimal, waiting: Decimal = ZERO) -> None:
         """One stock_low per crossing below safety stock, one stock_recovered when back above."""
         safety = self.product.safety_stock
-        below = safety > 0 and self.available < safety
+        below = self.below_safety
         if below and not self.low:
             self.low = True
             self.events.append(

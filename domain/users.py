@@ -63,6 +63,8 @@ PERMISSIONS: dict[str, tuple[Role, ...]] = {
     "resume": (*SALES, Role.production),
     "cancel": SALES,
     "in_production": (Role.production, Role.sales_manager),
+    # ready to ship, from production or — nothing to make — straight from stock; only once every line has its
+    # stock (Order.short_lines). From confirmed, `advance` by someone who may not start production goes here.
     "ready": (Role.production, Role.warehouse, Role.sales_manager),
     "shipped": (Role.warehouse, Role.sales_manager),
     "delivered": (Role.warehouse, *SALES),
@@ -82,3 +84,7 @@ PERMISSIONS: dict[str, tuple[Role, ...]] = {
 
 def require(user: User, action: str) -> None:
     user.require(action, *PERMISSIONS[action])
+
+
+def may(user: User, action: str) -> bool:
+    return user.has(*PERMISSIONS[action])

@@ -106,8 +106,13 @@ class FakeStock:
 
     def short_product_ids(self) -> list[int]:
         waiting = {ln.product.id for o in self._orders(HOLDING) for ln in o.lines if ln.backorder_qty > 0}
-        low = {i.product_id for i in self._s.stock.values() if i.low}
-        return sorted(pid for pid in waiting | low if pid is not None)
+        stocked = {i.product_id: i for i in self._s.stock.values() if i.warehouse == MAIN}
+        below = {
+            p.id
+            for p in self._s.products.values()
+            if p.safety_stock > 0 and (stocked[p.id].available if p.id in stocked else ZERO) < p.safety_stock
+        }
+        return sorted(pid for pid in waiting | below if pid is not None)
 
 
 class FakeSupply:

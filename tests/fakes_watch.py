@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from domain.alerts import Alert
-from domain.lifecycle import NOT_SHIPPED, Status
+from domain.lifecycle import CHANGEABLE, NOT_SHIPPED, Status
 from domain.orders import Order
 from domain.ports import Backlog, DayCounts, DeadLetter, Lease, OrderBrief
 from domain.stock import MAIN
@@ -42,6 +42,10 @@ class FakeWatch:
 
     def briefs(self, numbers: Sequence[str]) -> dict[str, OrderBrief]:
         return {n: brief(self._s.orders[n]) for n in numbers if n in self._s.orders}
+
+    def at_risk(self) -> Sequence[OrderBrief]:
+        found = self._briefs(lambda o: o.at_risk and o.status in CHANGEABLE)
+        return sorted(found, key=lambda b: b.due_date or date.max)
 
     def low_mismatches(self) -> list[int]:
         found = []
@@ -78,14 +82,15 @@ class FakeAlerts:
         if found is not None and found.active:
             return False
         times = found.times + 1 if found is not None else 1
-        self._s.alerts[key] = Alert(key, kind, subject, level, True, now, None, times, dict(detail))
+        escalated_at = now if level > 1 else None
+        self._s.alerts[key] = Alert(key, kind, subject, level, True, now, None, times, dict(detail), escalated_at)
         return True
 
     def escalate(self, key: str, level: int, now: datetime) -> bool:
         found = self._s.alerts.get(key)
         if found is None or not found.active or found.level >= level:
             return False
-        found.level = level
+        found.level, found.escalated_at = level, now
         return True
 
     def clear(self, key: str, now: datetime) -> bool:

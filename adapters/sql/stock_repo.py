@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select, text
+from sqlalchemy import and_, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -128,16 +128,21 @@ class SqlStock:
         return self.session.scalars(stmt).unique().all()
 
     def short_product_ids(self) -> list[int]:
-        """Products that are below safety stock or that open orders are waiting for."""
-        o, ln = t.orders.c, t.order_lines.c
+        """Products that open orders are waiting for, or below safety stock now (by the figures, not the
+        ``low`` flag a scan may not have caught up with; no stock row at all counts as nothing available)."""
+        o, ln, s, p = t.orders.c, t.order_lines.c, t.stock.c, t.products.c
         waiting = (
             select(ln.product_id)
             .select_from(t.order_lines.join(t.orders))
             .where(WAITS, o.status.in_(HOLDING))
             .distinct()
         )
-        low = select(t.stock.c.product_id).where(t.stock.c.low.is_(True))
-        return sorted({*self.session.scalars(waiting), *self.session.scalars(low)})
+        below = (
+            select(p.id)
+            .select_from(t.products.outerjoin(t.stock, and_(s.product_id == p.id, s.warehouse == MAIN)))
+            .where(p.safety_stock > 0, func.coalesce(s.on_hand - s.reserved, 0) < p.safety_stock)
+        )
+        return sorted({*self.session.scalars(waiting), *self.session.scalars(below)})
 
     def waiting_qty(self, product_id: int) -> Decimal:
         o, ln = t.orders.c, t.order_lines.c

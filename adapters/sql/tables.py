@@ -105,6 +105,8 @@ orders = Table(
     Index(None, "owner", "status"),
     Index(None, "status", "status_changed_at"),  # the stage-SLA scan: who has been in a stage since before X
     Index(None, "created_at"),  # the daily summary's new orders
+    # the at-risk scan reads only the few orders at risk
+    Index("ix_orders_at_risk", "status", sqlite_where=text("at_risk"), postgresql_where=text("at_risk")),
 )
 
 order_lines = Table(

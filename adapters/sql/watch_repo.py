@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from adapters.sql import tables as t
 from domain.alerts import Alert
-from domain.lifecycle import NOT_SHIPPED, Status
+from domain.lifecycle import CHANGEABLE, NOT_SHIPPED, Status
 from domain.ports import Backlog, DayCounts, DeadLetter, Lease, OrderBrief
 from domain.stock import MAIN
 
@@ -23,6 +23,7 @@ o, cu = t.orders.c, t.customers.c
 # predicate word for word (`active IS 1` scans the table), and PostgreSQL does not derive `active` from
 # `active IS true`. Without the index every scan read the whole alert history (80 ms at 1 M orders).
 ACTIVE = text("active")
+AT_RISK = text("at_risk")  # the predicate of ix_orders_at_risk, word for word
 
 
 def _briefs() -> Select[Any]:
@@ -54,6 +55,10 @@ class SqlWatch:
         if not numbers:
             return {}
         return {b.number: b for b in self._run(_briefs().where(o.number.in_(list(numbers))))}
+
+    def at_risk(self) -> Sequence[OrderBrief]:
+        # the partial index ix_orders_at_risk: only the few orders at risk are read
+        return self._run(_briefs().where(AT_RISK, o.status.in_(tuple(CHANGEABLE))).order_by(o.due_date, o.id))
 
     def low_mismatches(self) -> list[int]:
         s, p = t.stock.c, t.products.c
@@ -100,7 +105,7 @@ class SqlAlerts:
     @staticmethod
     def _alert(row: Any) -> Alert:
         return Alert(row.key, row.kind, row.subject, row.level, row.active, row.raised_at, row.cleared_at,
-                     row.times, dict(row.detail or {}))  # fmt: skip
+                     row.times, dict(row.detail or {}), row.escalated_at)  # fmt: skip
 
     def active(self, kind: str) -> dict[str, Alert]:
         a = t.alerts.c
@@ -109,23 +114,28 @@ class SqlAlerts:
 
     def raise_alert(self, key: str, kind: str, subject: str, level: int, now: datetime, detail: dict[str, Any]) -> bool:
         a = t.alerts.c
+        escalated_at = now if level > 1 else None  # raised escalated: nobody can decide it
         stmt = _insert(self.session)(t.alerts).values(
             key=key, kind=kind, subject=subject, level=level, active=True, raised_at=now, cleared_at=None, times=1,
-            detail=detail,
+            detail=detail, escalated_at=escalated_at,
         )  # fmt: skip
         # raised again after a clear: the same row comes back; while active, nothing happens (another
         # scan got there first)
         stmt = stmt.on_conflict_do_update(
             index_elements=["key"],
             set_={"active": True, "level": level, "raised_at": now, "cleared_at": None, "times": a.times + 1,
-                  "subject": subject, "detail": detail},
+                  "subject": subject, "detail": detail, "escalated_at": escalated_at},
             where=a.active.is_(False),
         ).returning(a.id)  # fmt: skip
         return self.session.execute(stmt).first() is not None
 
     def escalate(self, key: str, level: int, now: datetime) -> bool:
         a = t.alerts.c
-        stmt = update(t.alerts).where(a.key == key, a.active.is_(True), a.level < level).values(level=level)
+        stmt = (
+            update(t.alerts)
+            .where(a.key == key, a.active.is_(True), a.level < level)
+            .values(level=level, escalated_at=now)
+        )
         return bool(self.session.execute(stmt).rowcount)  # type: ignore[attr-defined]
 
     def clear(self, key: str, now: datetime) -> bool:

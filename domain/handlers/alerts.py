@@ -95,6 +95,13 @@ def scan_due_soon(uow: UnitOfWork, ctx: Context) -> Outcome:
     return _due_alerts(uow, ctx, "due_soon", rows, OrderDueSoon)
 
 
+def scan_at_risk(uow: UnitOfWork, ctx: Context) -> Outcome:
+    """Orders with a line promised after the date asked for (``Order.at_risk``). The team heard it when the
+    order was confirmed (``order_at_risk``); the alert stands in `admin alerts` until the promise is met or
+    moved (a change request), or the order ships or is cancelled, and then ends quietly."""
+    return reconcile(uow.alerts, "at_risk", _found(list(uow.watch.at_risk()), "at_risk"), ctx.now)
+
+
 def scan_stages(uow: UnitOfWork, ctx: Context) -> Outcome:
     found: dict[str, Finding] = {}
     rows: dict[str, tuple[OrderBrief, Status]] = {}
@@ -134,7 +141,9 @@ def scan_approvals(uow: UnitOfWork, ctx: Context) -> Outcome:
             )
             approvers = [a for a in approvers if a != cr.requested_by]
             key = f"approval:{cr.number}:{cr.round}:{role.value}"
-            found[key] = Finding(key, cr.number, level if approvers else 2, {"role": role.value})
+            # who it goes to once escalated, kept with the alert so `admin alerts` can say it
+            about = {"role": role.value, "escalate_to": policy.escalation_for(role).value}
+            found[key] = Finding(key, cr.number, level if approvers else 2, about)
             waiting[key] = (cr, role, approvers, int(hours))
     out = reconcile(uow.alerts, "approval", found, ctx.now)
     for f in out.raised:
@@ -170,7 +179,7 @@ def scan_stock(uow: UnitOfWork, ctx: Context) -> Outcome:
                     i.product.sku,
                     plain(i.available),
                     plain(i.product.safety_stock),
-                    plain(i.suggestion(ctx.stock.reorder_factor, waits.get(i.product_id or 0, ZERO))),
+                    plain(i.to_replenish(ctx.stock.reorder_factor, waits.get(i.product_id or 0, ZERO))),
                 )
                 for i in low
             )
@@ -220,6 +229,7 @@ def _local(ctx: Context) -> datetime:
 SCAN: dict[str, Callable[[UnitOfWork, Context], Outcome]] = {
     "overdue": scan_overdue,
     "due_soon": scan_due_soon,
+    "at_risk": scan_at_risk,
     "stages": scan_stages,
     "approvals": scan_approvals,
     "stock": scan_stock,

@@ -23,6 +23,7 @@ def revise(uow: UnitOfWork, order: Order, ctx: Context, action: str, reason: str
     of what was agreed with the customer: they go to the audit trail only (see ``record``)."""
     order.version += 1
     order.updated_at = ctx.now
+    order.reassess_risk()  # new dates or quantities may make or break a promise
     actor = ctx.user.name
     uow.history.add_version(
         OrderVersion(order.number, order.version, ctx.now, actor, ctx.front.value, action, reason, order.snapshot())

@@ -17,7 +17,7 @@ from domain.orders import Order
 from domain.ports import Context, UnitOfWork
 from domain.resolve import resolve_date as resolve_due
 from domain.results import ChangeView, Done
-from domain.users import require
+from domain.users import may, require
 
 # Statuses whose orders hold stock and receive it for their backorders.
 ALLOCATING = (Status.confirmed, Status.in_production, Status.ready)
@@ -135,9 +135,14 @@ def confirm_order(cmd: c.ConfirmOrder, uow: UnitOfWork, ctx: Context) -> Done:
     work_orders = fulfilment.reserve(uow, order, stock, ctx)
     record(uow, order, ctx, "confirm")
     short = [(ln.line_no, ln.product.sku, ln.backorder_qty) for ln in order.lines if ln.backorder_qty > 0]
+    # promised after the date asked for: said here, and the order is marked at risk (Order.confirm)
+    late = [
+        (ln.line_no, ln.product.sku, ln.confirmed_date, ln.requested_date or order.due_date)
+        for ln in order.late_lines()
+    ]
     return Done(
         "order_confirmed",
-        {"number": order.number, "short": short, "work_orders": [w.number for w in work_orders]},
+        {"number": order.number, "short": short, "work_orders": [w.number for w in work_orders], "late": late},
         order,
     )
 
@@ -177,6 +182,10 @@ def advance_order(cmd: c.AdvanceOrder, uow: UnitOfWork, ctx: Context) -> Done:
         return submit_order(c.SubmitOrder(order.number), uow, ctx)
     if target is Status.shipped:
         raise InvalidInput("ship_needs_tracking")
+    if target is Status.in_production and not may(ctx.user, "in_production") and may(ctx.user, "ready"):
+        # whoever may not start production (the warehouse) hands over what is in stock: straight to ready,
+        # which the lifecycle allows and Order.advance_to refuses while a line waits for stock
+        target = Status.ready
     return _advance_plain(order, target, uow, ctx)
 
 

@@ -9,7 +9,7 @@ from domain import commands as c
 from domain.allocation import available_to_promise, fill_backorders, take_back
 from domain.errors import InvalidInput, NotFound
 from domain.history import AuditEntry
-from domain.parties import Product
+from domain.parties import MakeOrBuy, Product
 from domain.ports import Context, UnitOfWork
 from domain.results import AtpAnswer, Done, LedgerView, StockSummary, Suggestion, SuggestionsView
 from domain.stock import StockItem, Who
@@ -71,7 +71,7 @@ def stock_view(q: c.StockView, uow: UnitOfWork, ctx: Context) -> StockSummary:
     waiting = uow.stock.waiting_qty(p.id)
     return StockSummary(
         item, list(uow.stock.holders(p.id)), waiting, uow.supply.incoming(p.id),
-        item.suggestion(ctx.stock.reorder_factor, waiting),
+        item.to_replenish(ctx.stock.reorder_factor, waiting),
     )  # fmt: skip
 
 
@@ -101,22 +101,27 @@ def low_stock(q: c.StockLowList, uow: UnitOfWork, ctx: Context) -> SuggestionsVi
         waiting = uow.stock.waiting_qty(item.product.id)
         out.append(
             Suggestion(
-                item.product, item.available, item.on_order, waiting, item.suggestion(ctx.stock.reorder_factor, waiting)
+                item.product,
+                item.available,
+                item.on_order,
+                waiting,
+                item.to_replenish(ctx.stock.reorder_factor, waiting),
             )
         )
     return SuggestionsView(out, "low_title")
 
 
 def suggestions(uow: UnitOfWork, ctx: Context, buy_only: bool = True) -> list[Suggestion]:
-    """What to buy: products below safety stock or waited for, up to the reorder level plus the backorders."""
+    """What to buy: what ``StockItem.to_replenish`` says for the products below safety stock or waited
+    for (the same rule `stock SKU` asks), up to the reorder level plus the backorders."""
     out = []
     for pid in uow.stock.short_product_ids():
         p = uow.products.by_id(pid)
-        if p is None or (buy_only and p.make_or_buy.value != "buy"):
+        if p is None or (buy_only and p.make_or_buy is not MakeOrBuy.buy):
             continue
         item = uow.stock.get(pid) or StockItem(p, product_id=pid)
         waiting = uow.stock.waiting_qty(pid)
-        qty = item.suggestion(ctx.stock.reorder_factor, waiting)
+        qty = item.to_replenish(ctx.stock.reorder_factor, waiting)
         if qty > 0:
             out.append(Suggestion(p, item.available, item.on_order, waiting, qty))
     return out

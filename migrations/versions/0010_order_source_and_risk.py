@@ -27,6 +27,10 @@ def upgrade() -> None:
         batch_op.create_unique_constraint(
             batch_op.f("uq_orders_customer_id_external_ref"), ["customer_id", "external_ref"]
         )
+        batch_op.create_index(
+            "ix_orders_at_risk", ["status"], unique=False, sqlite_where=sa.text("at_risk"),
+            postgresql_where=sa.text("at_risk"),
+        )  # fmt: skip
     with op.batch_alter_table("alerts", schema=None) as batch_op:
         batch_op.add_column(sa.Column("escalated_at", sa.DateTime(), nullable=True))
 
@@ -35,6 +39,7 @@ def downgrade() -> None:
     with op.batch_alter_table("alerts", schema=None) as batch_op:
         batch_op.drop_column("escalated_at")
     with op.batch_alter_table("orders", schema=None) as batch_op:
+        batch_op.drop_index("ix_orders_at_risk")
         batch_op.drop_constraint(batch_op.f("uq_orders_customer_id_external_ref"), type_="unique")
         batch_op.drop_column("at_risk")
         batch_op.drop_column("external_ref")

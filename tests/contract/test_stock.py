@@ -226,12 +226,21 @@ def test_orders_that_wait_and_hold_and_how_much_waits(store: Store, holders: dic
         assert uow.stock.short_product_ids() == sorted([bolt, nut, washer])  # waited for, or low
 
 
-def test_short_products_are_none_when_nothing_waits_or_is_low(store: Store, ids: dict[str, int]) -> None:
-    count_in(store, {ids[BOLT]: 10})
+def test_short_products_are_none_when_nothing_waits_or_is_below_safety(store: Store, ids: dict[str, int]) -> None:
+    # bolt: safety 500, washer: safety 20, nut: none; a low flag left over from before counts for nothing
+    count_in(store, {ids[BOLT]: 510, ids[WASHER]: 20}, reserve={ids[BOLT]: 10})
     with store() as uow:
         build_order(uow, 1, lines=[Line(BOLT, "5", reserved="5")], status=S.confirmed)
         build_order(uow, 2, lines=[Line(NUT, "5", backorder="5")], status=S.cancelled)
+        uow.stock.lock([ids[WASHER]])[ids[WASHER]].low = True
         uow.commit()
     with store(readonly=True) as uow:
         assert uow.stock.short_product_ids() == []
         assert uow.stock.waiting_qty(ids[NUT]) == 0
+
+
+def test_short_products_are_those_below_safety_stock_by_the_figures(store: Store, ids: dict[str, int]) -> None:
+    # bolt: 499 available of a safety stock of 500, its low flag not (yet) set; washer: safety 20, no stock row
+    count_in(store, {ids[BOLT]: 509}, reserve={ids[BOLT]: 10})
+    with store(readonly=True) as uow:
+        assert uow.stock.short_product_ids() == sorted([ids[BOLT], ids[WASHER]])

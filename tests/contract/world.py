@@ -123,7 +123,8 @@ def build_order(
     minutes: int = 0,
 ) -> Order:
     """An order added in ``uow`` (not committed), walked through the lifecycle to ``status``; lines hold the
-    given reservations and backorders."""
+    given reservations and backorders (set after the walk: a ready order waiting for stock is a state a change
+    or a count can leave it in, though `advance` never moves it there)."""
     found = uow.customers.get(customer)
     assert found is not None
     when = at(minutes)
@@ -131,8 +132,7 @@ def build_order(
     for ln in lines:
         product = uow.products.get(ln.sku)
         assert product is not None
-        added = order.add_line(product, Decimal(ln.quantity), None if ln.price is None else Decimal(ln.price))
-        added.reserved_qty, added.backorder_qty = Decimal(ln.reserved), Decimal(ln.backorder)
+        order.add_line(product, Decimal(ln.quantity), None if ln.price is None else Decimal(ln.price))
     for step in WALK[status]:
         if step is S.confirmed:
             order.confirm(owner, when, {ln.line_no: due or TODAY for ln in order.lines})
@@ -146,6 +146,8 @@ def build_order(
             order.submit(owner, when)
         else:
             order.advance_to(step, owner, when)
+    for added, ln in zip(order.lines, lines, strict=True):
+        added.reserved_qty, added.backorder_qty = Decimal(ln.reserved), Decimal(ln.backorder)
     order.version = 1
     order.events.clear()
     uow.orders.add(order)

@@ -192,18 +192,19 @@ def test_work_order_output_goes_to_its_own_line_first(bus: MessageBus, uow: Fake
     assert figures(uow, "BOLT-M8X30") == (700, 700, 0, 400)
     assert uow.work(WO1).status is WOStatus.in_progress and events_of(uow.outbox, OrderStockComplete) == []
 
-    for _ in range(2):
-        bus.handle(c.AdvanceOrder(key), ctx(PETE))  # in production, then ready
-    with pytest.raises(Conflict) as short:
-        bus.handle(c.ShipOrder(key, "SF", "SF1"), ctx(WANG))
-    assert short.value.code == "ship_short" and "−300" in short.value.params["lines"]
-    assert uow.order(key).status is Status.ready and figures(uow, "BOLT-M8X30")[0] == 700
+    bus.handle(c.AdvanceOrder(key), ctx(PETE))  # in production
+    with pytest.raises(Conflict) as short:  # not ready while 300 are still to be made: nothing ships in part
+        bus.handle(c.AdvanceOrder(key), ctx(PETE))
+    assert short.value.code == "ready_short" and "−300" in short.value.params["lines"]
+    assert uow.order(key).status is Status.in_production and figures(uow, "BOLT-M8X30")[0] == 700
 
     done = bus.handle(c.ReportWorkOrder(WO1, D(300)), ctx(PETE))
     assert done.params["wo_status"] == "done"  # nothing remains: done without being told
     assert events_of(uow.outbox, OrderStockComplete) == [OrderStockComplete(key, "KEYC", "pete")]
     assert events_of(uow.outbox, WorkOrderDone) == [WorkOrderDone(WO1, "BOLT-M8X30", D(800), D(0), key, "pete")]
     assert figures(uow, "BOLT-M8X30") == (1000, 1000, 0, 100)
+    bus.handle(c.AdvanceOrder(key), ctx(PETE))  # every line has its stock now: ready
+    assert uow.order(key).status is Status.ready
     outputs = uow.moves_of("BOLT-M8X30", MoveKind.production_output)
     assert [(m.on_hand_delta, m.reserved_delta, m.ref, m.order_number) for m in outputs] == [
         (500, 500, WO1, key), (300, 300, WO1, key),

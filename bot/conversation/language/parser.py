@@ -339,6 +339,7 @@ def _admin_outbox(r: Reader) -> c.ListDeadLetters | c.RetryDeadLetters:
 SCAN_WORDS: dict[str, str] = {
     "overdue": "overdue", "late": "overdue", "逾期": "overdue",
     "due": "due_soon", "due_soon": "due_soon", "soon": "due_soon", "到期": "due_soon", "即将到期": "due_soon",
+    "at_risk": "at_risk", "at-risk": "at_risk", "risk": "at_risk", "风险": "at_risk", "交期风险": "at_risk",
     "stages": "stages", "stage": "stages", "sla": "stages", "环节": "stages",
     "approvals": "approvals", "approval": "approvals", "审批": "approvals",
     "stock": "stock", "库存": "stock",

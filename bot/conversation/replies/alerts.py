@@ -7,9 +7,10 @@ from typing import Any
 
 from bot.conversation.i18n import Translator
 from bot.conversation.replies.message import Message, Table
+from domain.alerts import Alert
 from domain.results import AlertsView, DeadLettersView, ScanReport
 
-ALERT_KINDS = frozenset({"alert_cleared", "daily_summary", "stock_digest"})
+ALERT_KINDS = frozenset({"alert_cleared", "daily_summary", "stock_digest", "order_at_risk"})
 
 
 def event_key(kind: str, params: dict[str, Any], t: Translator) -> str:
@@ -23,6 +24,10 @@ def event_key(kind: str, params: dict[str, Any], t: Translator) -> str:
         params["count"] = len(items)
         params["items"] = "\n".join(
             t("stock_digest_item", sku=i[0], available=i[1], safety=i[2], suggested=i[3]) for i in items
+        )
+    if kind == "order_at_risk":
+        params["lines"] = "; ".join(
+            t("at_risk_line", line=ln[0], sku=ln[1], promised=ln[2], wanted=ln[3]) for ln in params.get("lines") or []
         )
     return f"ev_{kind}"
 
@@ -51,9 +56,19 @@ def alerts_view(t: Translator, view: AlertsView) -> Message:
     who = t("alerts_leader", holder=leader.holder, since=t.when(leader.since)) if leader else t("alerts_no_leader")
     if not view.alerts:
         return Message(title=t("alerts_none"), lines=[who])
-    rows = [[t(f"alert_{a.kind}"), a.subject, _about(t, a.detail), t.when(a.raised_at)] for a in view.alerts]
-    headers = [t("lbl_alert"), t("lbl_subject"), "", t("lbl_since")]
+    rows = [[t(f"alert_{a.kind}"), a.subject, _about(t, a.detail), t.when(a.raised_at), _escalated(t, a)]
+            for a in view.alerts]  # fmt: skip
+    headers = [t("lbl_alert"), t("lbl_subject"), "", t("lbl_since"), t("lbl_escalated")]
     return Message(title=t("alerts_title", total=view.total), tables=[Table(headers, rows)], lines=[who])
+
+
+def _escalated(t: Translator, alert: Alert) -> str:
+    """To whom and when an alert was escalated (an approval nobody decided in time, or nobody can decide)."""
+    if alert.level < 2:
+        return ""
+    to = alert.detail.get("escalate_to")
+    when = t.when(alert.escalated_at or alert.raised_at)
+    return t("alert_escalated_to", role=t.name("role_", str(to)), when=when) if to else t("alert_escalated", when=when)
 
 
 def _about(t: Translator, detail: dict[str, Any]) -> str:

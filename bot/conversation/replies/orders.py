@@ -18,10 +18,14 @@ PUBLIC_RESULTS = {"order_created", "order_confirmed", "order_moved", "order_ship
 
 
 def done(t: Translator, result: Done) -> Message:
-    params = {k: v for k, v in result.params.items() if k not in ("short", "work_orders")}
+    params = {k: v for k, v in result.params.items() if k not in ("short", "work_orders", "late")}
     msg = Message(title=t(result.code, **params), public=result.code in PUBLIC_RESULTS, code=result.code)
     for line_no, sku, qty in result.params.get("short", []):
         msg.lines.append(t("line_short", line=line_no, sku=sku, qty=qty))
+    for line_no, sku, promised, wanted in result.params.get("late", []):  # promised after the date asked for
+        msg.lines.append(t("line_late", line=line_no, sku=sku, promised=t.date(promised), wanted=t.date(wanted)))
+    if result.params.get("late"):
+        msg.lines.append(t("order_marked_at_risk", number=result.params.get("number", "")))
     if result.params.get("work_orders"):
         msg.lines.append(t("work_orders_planned", numbers=", ".join(result.params["work_orders"])))
     if result.order is not None and result.code not in ("nothing_changed",):
@@ -83,6 +87,13 @@ def show(t: Translator, order: Order, today: date) -> Message:
         fields.append((t("lbl_shipment"), f"{order.carrier} {order.tracking}"))
     if order.notes:
         fields.append((t("lbl_notes"), order.notes))
+    if order.at_risk:  # a line promised after the date asked for
+        late = [
+            t("at_risk_line", line=ln.line_no, sku=ln.product.sku, promised=t.date(ln.confirmed_date),
+              wanted=t.date(ln.requested_date or order.due_date))
+            for ln in order.late_lines()
+        ]  # fmt: skip
+        fields.append((f"⚠ {t('lbl_at_risk')}", "; ".join(late)))
     headers = [t(k) for k in ("lbl_line", "lbl_sku", "lbl_product", "lbl_qty", "lbl_price", "lbl_amount")]
     headers += [t("lbl_requested"), t("lbl_confirmed")]
     holds = order.status in CHANGEABLE  # confirmed and not yet shipped: what each line holds or waits for
@@ -126,6 +137,8 @@ def page(t: Translator, result: OrderPage, today: date, customer: bool = False) 
             continue
         if o.due_date and o.due_date < today and o.status in NOT_SHIPPED:
             due += " ⚠"
+        elif o.at_risk:  # a line promised after the date asked for
+            due += f" ⚠ {t('lbl_at_risk')}"
         rows.append([o.number, o.customer.name, t.status(o.status.value), due, t.money(o.amount), o.owner])
     msg = Message(title=t(result.title_code, **params), tables=[Table([t(k) for k in keys], rows)])
     if result.offset + len(result.orders) < result.total:

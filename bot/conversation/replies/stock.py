@@ -8,6 +8,7 @@ from bot.conversation.i18n import Translator
 from bot.conversation.replies.message import Button, Message, Table
 from domain import commands as c
 from domain.money import plain
+from domain.parties import MakeOrBuy
 from domain.results import (
     AtpAnswer,
     LedgerView,
@@ -26,7 +27,7 @@ def _q(value: object) -> str:
 
 def stock(t: Translator, view: StockSummary) -> Message:
     item, p = view.item, view.item.product
-    low = "  ⚠" if item.low else ""
+    low = "  ⚠" if item.below_safety else ""  # by the figures: a safety stock just raised counts at once
     fields = [
         (t("lbl_on_hand"), f"{_q(item.on_hand)} {p.unit}"),
         (t("lbl_reserved"), _q(item.reserved)),
@@ -37,8 +38,9 @@ def stock(t: Translator, view: StockSummary) -> Message:
         (t("lbl_safety"), _q(p.safety_stock)),
         (t("lbl_waiting"), _q(view.waiting)),
     ]
-    if view.suggestion > 0:
-        fields.append((t("lbl_suggest"), _q(view.suggestion)))
+    if view.suggestion > 0:  # StockItem.to_replenish: the rule `po suggest` asks too
+        label = "lbl_suggest" if p.make_or_buy is MakeOrBuy.buy else "lbl_suggest_make"
+        fields.append((t(label), _q(view.suggestion)))
     msg = Message(title=f"{p.sku} · {p.name}", fields=fields)
     if view.holders:
         rows = [
