@@ -289,19 +289,25 @@ class ChangeRequest:
                     raise DistinctApprovers(self.number, plain(limit), person, counted[person].value)
         return choice
 
-    def asks(self, user: User, delegations: Sequence[Delegation], policy: ApprovalPolicy | None = None,
-             admins: bool = False) -> bool:  # fmt: skip
-        """Whether the request waits for ``user``: they hold a pending role or stand in for a holder (not the
-        requester), have not approved in this round, and — when ``policy`` wants distinct people — their word
-        does not count already. An admin may decide but is not asked (no approval message goes to admins as
-        such) unless ``admins``: `pending` shows an admin what they could decide."""
+    def asked_for(self, user: User, delegations: Sequence[Delegation], policy: ApprovalPolicy | None = None,
+                  admins: bool = False) -> list[Role]:  # fmt: skip
+        """The pending roles the request waits for ``user`` to decide: those they hold or stand in for (not for the
+        requester), unless they requested it or approved in this round, or — when ``policy`` wants distinct
+        people — their word (or the word of the holder they stand in for) counts already. An admin may decide but
+        is not asked (no approval message goes to admins as such) unless ``admins``: `pending` shows an admin
+        what they could decide."""
         if self.is_decided or user.name == self.requested_by or self.approved_by(user.name):
-            return False
+            return []
         options = [a for a in self.acting_roles(user, delegations) if admins or not a.by_admin]
         if policy is not None and policy.distinct_approvers(self.amount):
             counted = self.counted()
             options = [a for a in options if user.name not in counted and a.behalf not in counted]
-        return bool(options)
+        return [a.role for a in options]
+
+    def asks(self, user: User, delegations: Sequence[Delegation], policy: ApprovalPolicy | None = None,
+             admins: bool = False) -> bool:  # fmt: skip
+        """Whether the request waits for ``user`` (``asked_for`` names the roles)."""
+        return bool(self.asked_for(user, delegations, policy, admins))
 
     # -- deciding ------------------------------------------------------------------------------
     def approve(self, acting: Acting, by: str, now: datetime, version: int) -> None:

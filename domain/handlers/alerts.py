@@ -136,10 +136,8 @@ def scan_approvals(uow: UnitOfWork, ctx: Context) -> Outcome:
         if level == 0:
             continue
         for role in cr.pending_roles():
-            approvers = sorted(
-                {u.name for u in users if role in u.roles} | {d.backup for d in backups if d.role is role}
-            )
-            approvers = [a for a in approvers if a != cr.requested_by]
+            # who may decide it, as ChangeRequest says (never the requester nor their backup, nobody twice)
+            approvers = sorted(u.name for u in users if role in cr.asked_for(u, backups, ctx.changes))
             key = f"approval:{cr.number}:{cr.round}:{role.value}"
             # who it goes to once escalated, kept with the alert so `admin alerts` can say it
             about = {"role": role.value, "escalate_to": policy.escalation_for(role).value}

@@ -19,6 +19,7 @@ from bot.conversation.i18n import Translator
 from bot.conversation.replies import render, render_error
 from bot.conversation.replies.changes import approvals_table
 from domain import commands as c
+from domain.alert_events import ApprovalWaiting
 from domain.approval import ApprovalPolicy
 from domain.bus import MessageBus
 from domain.changes import BackupOfRequester, DistinctApprovers
@@ -26,7 +27,7 @@ from domain.commands import ChangeInput, DueShift
 from domain.errors import Conflict, InvalidInput, PermissionDenied, SelfApproval
 from domain.events import ChangeApprovalRecorded
 from domain.ports import Context
-from domain.users import Role, User
+from domain.users import Front, Role, User
 from tests.fakes import TODAY, FakeUnitOfWork, ctx, events_of, user
 from tests.unit.change_support import CHEN, LILY, LIU, SUN, WANG, ZHAO, D, cut_and_pull_in, order_of, seeded_uow
 
@@ -253,3 +254,25 @@ def test_pending_shows_an_admin_what_they_could_decide_but_nobody_asks_them(bus:
     assert bus.handle(c.PendingApprovals(), ctx(ROOT)).crs == []  # decided once in this round: not asked again
     assert [x.number for x in bus.handle(c.PendingApprovals(), ctx(WANG)).crs] == [cr]
     assert CHEN.name not in {u.name for u in bus.handle(c.ChangeDeciders(cr), ctx(WANG)).users}
+
+
+def test_reminders_go_to_whoever_may_decide_never_to_the_requesters_backup(
+    bus: MessageBus, uow: FakeUnitOfWork
+) -> None:
+    _, mine = small(bus, by=WANG)
+    bus.handle(c.Delegate("sun", TODAY + timedelta(days=7), "sales_manager"), ctx(WANG))
+    _, other = small(bus)
+    bus.handle(c.ApproveChange(other), ctx(BOSS))  # sales manager: boss; production is still waited for
+    bot = ctx(User("orderbot", roles={Role.admin}), front=Front.system)
+    before = len(uow.outbox)
+    bus.handle(c.RunScans(("approvals",)), dataclasses.replace(bot, now=bot.now + timedelta(hours=9)))
+    waiting = events_of(uow.outbox[before:], ApprovalWaiting)
+    # wang's own request: never wang, nor sun standing in for him
+    assert sorted((e.role, e.approver) for e in waiting if e.cr == mine) == [
+        ("production", "boss"), ("production", "mo"), ("production", "zhao"),
+        ("sales_manager", "boss"), ("sales_manager", "mgr2"),
+    ]  # fmt: skip
+    # boss already approved the other one in this round: his click would be "already approved"
+    assert sorted((e.role, e.approver) for e in waiting if e.cr == other) == [
+        ("production", "mo"), ("production", "zhao"),
+    ]  # fmt: skip
