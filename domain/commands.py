@@ -170,6 +170,7 @@ class ListOrders(Query):
 class FindOrders(Query):
     text: str
     limit: int = 20
+    offset: int = 0
 
 
 @dataclass(frozen=True)
@@ -334,6 +335,25 @@ class SeedUsers(Command):
     grant_existing: bool = True
 
 
+# -- finding customers and products by what people type ------------------------------------------
+@dataclass(frozen=True)
+class SearchCustomers(Query):
+    """`customers TEXT`: customers by code, name (prefix or part) or the pinyin initials of the name, best first."""
+
+    text: str
+    limit: int = 20
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class SearchProducts(Query):
+    """`products TEXT`: products by SKU or name (prefix or part), best first."""
+
+    text: str
+    limit: int = 20
+    offset: int = 0
+
+
 __all__ = [
     "AddLines",
     "AdjustStock",
@@ -397,6 +417,8 @@ __all__ = [
     "RevokeContact",
     "RevokeRole",
     "RunScans",
+    "SearchCustomers",
+    "SearchProducts",
     "SeedUsers",
     "SetContactLanguage",
     "SetLanguage",

@@ -35,7 +35,7 @@ class OrderFilter:
     status: str | None = None
     owner: str | None = None
     overdue_on: date | None = None  # due before this date and not yet shipped
-    text: str | None = None
+    text: str | None = None  # number, PO reference, notes, tracking, customer code or name; taken literally
     exclude_statuses: tuple[str, ...] = ()  # e.g. a customer's own list leaves closed and cancelled out
     limit: int = 20
     offset: int = 0
@@ -57,14 +57,29 @@ class CustomerRepository(Protocol):
     def add(self, customer: Customer) -> None: ...
     def get(self, code: str) -> Customer | None: ...
     def lock(self, customer: Customer) -> None: ...
-    def search(self, text: str, limit: int = 20) -> Sequence[Customer]: ...
+    def search(self, text: str, limit: int = 20, offset: int = 0) -> Sequence[Customer]:
+        """Customers whose code or name contains ``text`` (taken literally, any case), or whose name's pinyin
+        initials start with it (syxy: 沈阳鑫源…); best first — the code or name exactly, then those starting
+        with it, then the rest — and by code within each; an empty text finds everyone, by code."""
+        ...
+
+    def count(self, text: str) -> int:
+        """How many customers ``search`` finds for ``text`` in all."""
+        ...
 
 
 class ProductRepository(Protocol):
     def add(self, product: Product) -> None: ...
     def get(self, sku: str) -> Product | None: ...
     def by_id(self, product_id: int) -> Product | None: ...
-    def search(self, text: str, limit: int = 20) -> Sequence[Product]: ...
+    def search(self, text: str, limit: int = 20, offset: int = 0) -> Sequence[Product]:
+        """Products whose SKU or name contains ``text`` (taken literally, any case); best first — the SKU or name
+        exactly, then those starting with it, then the rest — and by SKU within each."""
+        ...
+
+    def count(self, text: str) -> int:
+        """How many products ``search`` finds for ``text`` in all."""
+        ...
 
 
 class UserRepository(Protocol):

@@ -12,7 +12,7 @@ from domain.changes import ChangeRequest, Delegation
 from domain.contacts import Contact
 from domain.history import AuditEntry, Diff, OrderVersion
 from domain.orders import Order
-from domain.parties import Product
+from domain.parties import Customer, Product
 from domain.ports import Backlog, DeadLetter, Holder, Lease
 from domain.stock import StockItem, StockMove
 from domain.supply import PurchaseOrder, WorkOrder
@@ -210,3 +210,23 @@ class AlertsView:
 class DeadLettersView:
     rows: list[DeadLetter]
     backlog: Backlog
+
+
+@dataclass
+class CustomersView:
+    """`customers TEXT`: a page of the customers found, best first, and how many there are in all."""
+
+    text: str
+    customers: list[Customer]
+    total: int
+    offset: int = 0
+
+
+@dataclass
+class ProductsView:
+    """`products TEXT`: a page of the products found, best first, and how many there are in all."""
+
+    text: str
+    products: list[Product]
+    total: int
+    offset: int = 0

@@ -1,13 +1,16 @@
 """In-memory fakes of the master-data ports (``uow.customers``, ``uow.products``, ``uow.users``).
 
 They keep customers, products and users in a ``tests.fakes_state.State``, keyed by customer code, SKU and user
-name; customers and products are searched by that key or by name.
+name; customers and products are searched by that key or by name (customers also by the pinyin initials of the name,
+computed as the SQL adapter stores them), ranked as the SQL adapter ranks them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
+from adapters.sql.search_keys import may_be_initials, name_initials
 from domain.parties import Customer, Product
 from domain.users import Front, User
 from tests.fakes_state import State
@@ -28,10 +31,12 @@ class FakeCustomers:
     def lock(self, customer: Customer) -> None:
         """One fake unit of work at a time: nothing to lock."""
 
-    def search(self, text: str, limit: int = 20) -> Sequence[Customer]:
-        needle = text.strip().lower()
-        found = [c for c in self._s.customers.values() if needle in c.code.lower() or needle in c.name.lower()]
-        return sorted(found, key=lambda c: c.code)[:limit]
+    def search(self, text: str, limit: int = 20, offset: int = 0) -> Sequence[Customer]:
+        found = _ranked(text, self._s.customers.values(), lambda c: c.code, name_initials)
+        return found[offset : offset + limit]
+
+    def count(self, text: str) -> int:
+        return len(_ranked(text, self._s.customers.values(), lambda c: c.code, name_initials))
 
 
 class FakeProducts:
@@ -49,10 +54,37 @@ class FakeProducts:
     def by_id(self, product_id: int) -> Product | None:
         return next((p for p in self._s.products.values() if p.id == product_id), None)
 
-    def search(self, text: str, limit: int = 20) -> Sequence[Product]:
-        needle = text.strip().lower()
-        found = [p for p in self._s.products.values() if needle in p.sku.lower() or needle in p.name.lower()]
-        return sorted(found, key=lambda p: p.sku)[:limit]
+    def search(self, text: str, limit: int = 20, offset: int = 0) -> Sequence[Product]:
+        return _ranked(text, self._s.products.values(), lambda p: p.sku)[offset : offset + limit]
+
+    def count(self, text: str) -> int:
+        return len(_ranked(text, self._s.products.values(), lambda p: p.sku))
+
+
+Party = TypeVar("Party", Customer, Product)
+
+
+def _ranked(
+    text: str, rows: Iterable[Party], key: Callable[[Party], str], initials: Callable[[str], str] | None = None
+) -> list[Party]:
+    """As adapters.sql.repositories._matching: the key or name containing the text (any case), or the initials
+    starting with it; the key or name exactly first, then starting with it, then containing it, then by initials."""
+    needle = text.strip().lower()
+    ranked = []
+    for row in rows:
+        fields = (key(row).lower(), row.name.lower())
+        if needle in fields:
+            rank = 0
+        elif any(f.startswith(needle) for f in fields):
+            rank = 1
+        elif any(needle in f for f in fields):
+            rank = 2
+        elif initials is not None and may_be_initials(needle) and initials(row.name).startswith(needle):
+            rank = 3
+        else:
+            continue
+        ranked.append((rank, key(row), row))
+    return [row for _rank, _key, row in sorted(ranked, key=lambda r: (r[0], r[1]))]
 
 
 class FakeUsers:

@@ -8,6 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import registry, relationship
 
 from adapters.sql import tables as t
+from adapters.sql.search_keys import name_initials
 from domain.changes import ChangeRequest, Decision, Delegation
 from domain.contacts import Contact, Invitation
 from domain.history import AuditEntry, OrderVersion
@@ -80,7 +81,14 @@ def build_registry() -> registry:
     reg.map_imperatively(Contact, t.contacts)
     for cls in (Order, StockItem, PurchaseOrder, WorkOrder, ChangeRequest):
         event.listen(cls, "load", _fresh_events)
+    event.listen(Customer, "before_insert", _customer_search_key)
+    event.listen(Customer, "before_update", _customer_search_key)
     return reg
+
+
+def _customer_search_key(_mapper: Any, _connection: Any, customer: Customer) -> None:
+    # Whenever a customer is written (added, imported, renamed), its name's initials are written with it.
+    customer.name_initials = name_initials(customer.name)  # type: ignore[attr-defined]
 
 
 def _fresh_events(obj: Any, _context: Any) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import Select, func, insert, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from adapters.sql import tables as t
+from adapters.sql.search_keys import ESCAPE, literal, may_be_initials
 from domain.history import AuditEntry, OrderVersion
 from domain.lifecycle import NOT_SHIPPED, OPEN, Status
 from domain.orders import Order, OrderLine
@@ -49,15 +50,17 @@ class SqlOrders:
         if flt.overdue_on is not None:
             stmt = stmt.where(c.status.in_(tuple(NOT_SHIPPED)), c.due_date < flt.overdue_on)
         if flt.text:
-            like = f"%{flt.text}%"
+            like = f"%{literal(flt.text)}%"  # what was typed, literally: `find 100%` is not "100 and anything"
             cust = t.customers.c
-            matching_customers = select(cust.id).where(or_(cust.name.ilike(like), cust.code.ilike(like)))
+            matching_customers = select(cust.id).where(
+                or_(cust.name.ilike(like, escape=ESCAPE), cust.code.ilike(like, escape=ESCAPE))
+            )
             stmt = stmt.where(
                 or_(
-                    c.number.ilike(like),
-                    c.po_ref.ilike(like),
-                    c.notes.ilike(like),
-                    c.tracking.ilike(like),
+                    c.number.ilike(like, escape=ESCAPE),
+                    c.po_ref.ilike(like, escape=ESCAPE),
+                    c.notes.ilike(like, escape=ESCAPE),
+                    c.tracking.ilike(like, escape=ESCAPE),
                     c.customer_id.in_(matching_customers),
                 )
             )
@@ -122,10 +125,16 @@ class SqlCustomers:
         stmt = select(t.customers.c.id).where(t.customers.c.id == customer.id).with_for_update(key_share=True)
         self.session.execute(stmt)
 
-    def search(self, text: str, limit: int = 20) -> Sequence[Customer]:
-        c, like = t.customers.c, f"%{text.strip()}%"
-        stmt = select(Customer).where(or_(c.code.ilike(like), c.name.ilike(like))).order_by(c.code).limit(limit)
+    def search(self, text: str, limit: int = 20, offset: int = 0) -> Sequence[Customer]:
+        c = t.customers.c
+        match, rank = _matching(text, c.code, c.name, c.name_initials)
+        stmt = select(Customer).where(match).order_by(rank, c.code).limit(limit).offset(offset)
         return self.session.scalars(stmt).all()
+
+    def count(self, text: str) -> int:
+        c = t.customers.c
+        match, _rank = _matching(text, c.code, c.name, c.name_initials)
+        return int(self.session.scalar(select(func.count()).select_from(t.customers).where(match)) or 0)
 
 
 class SqlProducts:
@@ -141,10 +150,38 @@ class SqlProducts:
     def by_id(self, product_id: int) -> Product | None:
         return self.session.get(Product, product_id)
 
-    def search(self, text: str, limit: int = 20) -> Sequence[Product]:
-        p, like = t.products.c, f"%{text.strip()}%"
-        stmt = select(Product).where(or_(p.sku.ilike(like), p.name.ilike(like))).order_by(p.sku).limit(limit)
+    def search(self, text: str, limit: int = 20, offset: int = 0) -> Sequence[Product]:
+        p = t.products.c
+        match, rank = _matching(text, p.sku, p.name)
+        stmt = select(Product).where(match).order_by(rank, p.sku).limit(limit).offset(offset)
         return self.session.scalars(stmt).all()
+
+    def count(self, text: str) -> int:
+        p = t.products.c
+        match, _rank = _matching(text, p.sku, p.name)
+        return int(self.session.scalar(select(func.count()).select_from(t.products).where(match)) or 0)
+
+
+def _matching(
+    text: str, key: ColumnElement[str], name: ColumnElement[str], initials: ColumnElement[str] | None = None
+) -> tuple[ColumnElement[bool], ColumnElement[int]]:
+    """Rows whose key or name contains ``text`` (literally, any case), or whose initials start with it; and
+    their rank: 0 the key or name exactly, 1 starting with the text, 2 containing it, 3 by initials only."""
+    typed = text.strip()
+    folded, pattern = typed.lower(), literal(typed)
+    contains = f"%{pattern}%"
+    starts = f"{pattern}%"
+    found = or_(key.ilike(contains, escape=ESCAPE), name.ilike(contains, escape=ESCAPE))
+    match = found
+    if initials is not None and may_be_initials(typed):
+        match = or_(found, initials.like(f"{literal(folded)}%", escape=ESCAPE))
+    rank = case(
+        (or_(func.lower(key) == folded, func.lower(name) == folded), 0),
+        (or_(key.ilike(starts, escape=ESCAPE), name.ilike(starts, escape=ESCAPE)), 1),
+        (found, 2),
+        else_=3,
+    )
+    return match, rank
 
 
 class SqlUsers:

@@ -41,6 +41,8 @@ customers = Table(
     Column("payment_terms", String(32), nullable=False),
     Column("language", String(8), nullable=False),
     Column("contacts", Text, nullable=False, default=""),
+    # the name's pinyin initials (沈阳鑫源… -> syxy…), kept by adapters.sql.mapping on every save: `new syxy …`
+    Column("name_initials", String(200), nullable=False, server_default=""),
 )
 
 products = Table(

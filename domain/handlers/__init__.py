@@ -50,6 +50,8 @@ HANDLERS: dict[type, Handler] = {
     c.WhoAmI: queries.whoami,
     c.FindCustomers: queries.find_customers,
     c.FindProducts: queries.find_products,
+    c.SearchCustomers: queries.search_customers,
+    c.SearchProducts: queries.search_products,
     c.StockView: stock.stock_view,
     c.StockLowList: stock.low_stock,
     c.AvailableToPromise: stock.available_to_promise_query,

@@ -17,6 +17,7 @@ from domain.errors import Conflict, InvalidInput, NotFound
 from domain.handlers.changes import TELEGRAM_EVIDENCE, file_change, summary
 from domain.history import AuditEntry
 from domain.lifecycle import EDITABLE, Status
+from domain.lookup import resolve_customer
 from domain.orders import Order
 from domain.parties import Customer
 from domain.ports import Context, OrderFilter, UnitOfWork
@@ -33,10 +34,7 @@ def _audit(uow: UnitOfWork, ctx: Context, action: str, subject: str, detail: str
 
 
 def _customer(uow: UnitOfWork, code: str) -> Customer:
-    found = uow.customers.get(code.strip().upper())
-    if found is None:
-        raise NotFound("customer", code)
-    return found
+    return resolve_customer(uow, code)  # a code, a name or part of one, pinyin initials
 
 
 def _language(value: str | None, ctx: Context) -> str | None:

@@ -12,6 +12,7 @@ from domain.events import OrderCreated, OrderUpdated
 from domain.handlers import changes, fulfilment
 from domain.handlers.common import load_order, record, revise
 from domain.lifecycle import CHANGEABLE, Status
+from domain.lookup import resolve_customer
 from domain.numbers import ORDER
 from domain.orders import Order
 from domain.ports import Context, UnitOfWork
@@ -38,9 +39,7 @@ def _add_lines(uow: UnitOfWork, order: Order, lines: tuple[c.LineInput, ...], ct
 
 def create_order(cmd: c.CreateOrder, uow: UnitOfWork, ctx: Context) -> Done:
     require(ctx.user, "create")
-    customer = uow.customers.get(cmd.customer.strip().upper())
-    if customer is None:
-        raise NotFound("customer", cmd.customer)
+    customer = resolve_customer(uow, cmd.customer)  # a code, a name or part of one, pinyin initials
     if cmd.due_date is not None and cmd.due_date < ctx.today:
         raise InvalidInput("date_in_past", date=cmd.due_date.isoformat())
     year = ctx.today.year

@@ -7,9 +7,10 @@ from domain.errors import InvalidInput, NotFound
 from domain.handlers.common import load_order
 from domain.history import diff_snapshots
 from domain.lifecycle import Status
+from domain.lookup import resolve_customer
 from domain.orders import Order
 from domain.ports import Context, OrderFilter, UnitOfWork
-from domain.results import Choices, DiffView, OrderHistoryView, OrderPage, UserView
+from domain.results import Choices, CustomersView, DiffView, OrderHistoryView, OrderPage, ProductsView, UserView
 
 MAX_PAGE = 50
 
@@ -21,10 +22,7 @@ def show_order(q: c.ShowOrder, uow: UnitOfWork, ctx: Context) -> Order:
 def list_orders(q: c.ListOrders, uow: UnitOfWork, ctx: Context) -> OrderPage:
     customer_id = None
     if q.customer:
-        customer = uow.customers.get(q.customer.strip().upper())
-        if customer is None:
-            raise NotFound("customer", q.customer)
-        customer_id = customer.id
+        customer_id = resolve_customer(uow, q.customer).id
     if q.status is not None and q.status not in Status.__members__:
         raise InvalidInput("unknown_status", status=q.status, allowed=", ".join(Status.__members__))
     if q.owner and uow.users.get(q.owner) is None:
@@ -46,9 +44,11 @@ def find_orders(q: c.FindOrders, uow: UnitOfWork, ctx: Context) -> OrderPage:
     text = q.text.strip()
     if len(text) < 2:
         raise InvalidInput("search_too_short")
-    flt = OrderFilter(text=text, limit=max(1, min(q.limit, MAX_PAGE)))
+    flt = OrderFilter(text=text, limit=max(1, min(q.limit, MAX_PAGE)), offset=max(0, q.offset))
     orders = list(uow.orders.search(flt))
-    return OrderPage(orders, len(orders), 0, "found_title", {"text": text})
+    # a full page (or a later one) may not be all: say "20 of N"
+    total = uow.orders.count(flt) if len(orders) == flt.limit or flt.offset else len(orders)
+    return OrderPage(orders, total, flt.offset, "found_title", {"text": text})
 
 
 def order_history(q: c.OrderHistory, uow: UnitOfWork, ctx: Context) -> OrderHistoryView:
@@ -87,6 +87,26 @@ def find_customers(q: c.FindCustomers, uow: UnitOfWork, ctx: Context) -> Choices
 def find_products(q: c.FindProducts, uow: UnitOfWork, ctx: Context) -> Choices:
     found = uow.products.search(q.text, max(1, min(q.limit, MAX_PAGE))) if q.text.strip() else []
     return Choices([(p.sku, f"{p.sku} {p.name}") for p in found])
+
+
+def search_customers(q: c.SearchCustomers, uow: UnitOfWork, ctx: Context) -> CustomersView:
+    text = q.text.strip()
+    if not text:
+        raise InvalidInput("search_too_short")
+    limit, offset = max(1, min(q.limit, MAX_PAGE)), max(0, q.offset)
+    found = list(uow.customers.search(text, limit, offset))
+    total = uow.customers.count(text) if len(found) == limit or offset else len(found)
+    return CustomersView(text, found, total, offset)
+
+
+def search_products(q: c.SearchProducts, uow: UnitOfWork, ctx: Context) -> ProductsView:
+    text = q.text.strip()
+    if not text:
+        raise InvalidInput("search_too_short")
+    limit, offset = max(1, min(q.limit, MAX_PAGE)), max(0, q.offset)
+    found = list(uow.products.search(text, limit, offset))
+    total = uow.products.count(text) if len(found) == limit or offset else len(found)
+    return ProductsView(text, found, total, offset)
 
 
 def whoami(q: c.WhoAmI, uow: UnitOfWork, ctx: Context) -> UserView:

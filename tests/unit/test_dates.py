@@ -52,16 +52,17 @@ SUNDAY_TABLE: list[tuple[str, date]] = [
     ("三十日", date(2026, 11, 30)),
     ("31号", date(2026, 12, 31)),  # November has no 31st: the next one
     ("本月15号", date(2026, 11, 15)),  # explicitly this month, even if past
-    # weekdays: ISO weeks, Monday first; today is Sunday
+    # weekdays: ISO weeks, Monday first; today is Sunday. 本周/这周 is this week's even when past; a bare
+    # weekday is the coming one, strictly after today (issue 13 item 14: 周五 said on a Sunday is the next Friday)
     ("本周五", date(2026, 11, 20)),
     ("这周五", date(2026, 11, 20)),
     ("这个星期五", date(2026, 11, 20)),
-    ("周五", date(2026, 11, 20)),
-    ("星期五", date(2026, 11, 20)),
-    ("礼拜五", date(2026, 11, 20)),
-    ("周日", date(2026, 11, 22)),
-    ("星期天", date(2026, 11, 22)),
-    ("周1", date(2026, 11, 16)),
+    ("周五", date(2026, 11, 27)),
+    ("星期五", date(2026, 11, 27)),
+    ("礼拜五", date(2026, 11, 27)),
+    ("周日", date(2026, 11, 29)),
+    ("星期天", date(2026, 11, 29)),
+    ("周1", date(2026, 11, 23)),
     ("下周五", date(2026, 11, 27)),
     ("下个周五", date(2026, 11, 27)),
     ("下星期一", date(2026, 11, 23)),
@@ -74,7 +75,7 @@ SUNDAY_TABLE: list[tuple[str, date]] = [
     ("this friday", date(2026, 11, 20)),
     ("next friday", date(2026, 11, 27)),
     ("monday", date(2026, 11, 23)),
-    ("sunday", date(2026, 11, 22)),
+    ("sunday", date(2026, 11, 29)),  # today's weekday named: next week's (today is 今天 / today)
     ("next tue", date(2026, 11, 24)),
     ("last friday", date(2026, 11, 13)),
     # relative to today
@@ -137,8 +138,10 @@ SUNDAY_TABLE: list[tuple[str, date]] = [
 
 WEDNESDAY_TABLE: list[tuple[str, date]] = [
     ("本周五", date(2026, 11, 20)),
-    ("周五", date(2026, 11, 20)),
-    ("周一", date(2026, 11, 16)),
+    ("周五", date(2026, 11, 20)),  # the coming Friday: this week's
+    ("周一", date(2026, 11, 23)),  # this week's Monday has passed: the coming one
+    ("本周一", date(2026, 11, 16)),  # explicitly this week's, past or not
+    ("周三", date(2026, 11, 25)),  # today's weekday: next week's
     ("周日", date(2026, 11, 22)),
     ("下周五", date(2026, 11, 27)),
     ("下星期一", date(2026, 11, 23)),
@@ -147,7 +150,7 @@ WEDNESDAY_TABLE: list[tuple[str, date]] = [
     ("friday", date(2026, 11, 20)),
     ("this friday", date(2026, 11, 20)),
     ("next friday", date(2026, 11, 27)),
-    ("wednesday", WEDNESDAY),  # on or after today
+    ("wednesday", date(2026, 11, 25)),  # strictly after today, as 周三
     ("monday", date(2026, 11, 23)),
     ("this monday", date(2026, 11, 16)),
     ("今天", WEDNESDAY),

@@ -13,7 +13,7 @@ from datetime import date
 
 from bot.conversation.language.errors import ParseError
 from bot.conversation.language.parser import Reader
-from bot.conversation.language.tokens import integer, looks_like_code, looks_like_sku, order_number, price, quantity
+from bot.conversation.language.tokens import integer, looks_like_code, looks_like_sku, price, quantity
 from domain import commands as c
 from domain.numbers import CHANGE_REQUEST
 
@@ -142,7 +142,7 @@ def changes_and_notes(r: Reader) -> tuple[list[c.ChangeInput], str, str]:
 
 
 def p_change(r: Reader) -> c.RequestChange:
-    number = order_number(r.next("order number"))
+    number = r.order_number()
     items, reason, evidence = changes_and_notes(r)
     if not items:
         raise ParseError("missing_argument", what="qty / date / add / remove / price / cancel / hold", verb=r.verb)
@@ -150,14 +150,14 @@ def p_change(r: Reader) -> c.RequestChange:
 
 
 def p_qty(r: Reader) -> c.RequestChange:
-    number = order_number(r.next("order number"))
+    number = r.order_number()
     first = _qty(r)
     rest, reason, evidence = changes_and_notes(r)
     return c.RequestChange(number, (first, *rest), reason, evidence)
 
 
 def p_reschedule(r: Reader) -> c.RequestChange:
-    number = order_number(r.next("order number"))
+    number = r.order_number()
     first = _date(r)
     rest, reason, evidence = changes_and_notes(r)
     return c.RequestChange(number, (first, *rest), reason, evidence)
@@ -199,7 +199,7 @@ def p_pending(r: Reader) -> c.PendingApprovals:
 
 
 def p_changes(r: Reader) -> c.OrderChanges:
-    number = order_number(r.next("order number"))
+    number = r.order_number()
     r.done()
     return c.OrderChanges(number)
 

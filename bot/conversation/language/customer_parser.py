@@ -15,9 +15,10 @@ from datetime import date
 
 from bot.conversation.language import change_parser as cp
 from bot.conversation.language.dates import DateReader
-from bot.conversation.language.errors import ParseError
+from bot.conversation.language.errors import ParseError, UnknownVerb
 from bot.conversation.language.parser import HelpRequest, Reader
-from bot.conversation.language.tokens import DateTaker, integer, order_number, tokenize
+from bot.conversation.language.tokens import DateTaker, integer, tokenize
+from bot.conversation.language.verbs import nearest_word
 from domain import commands as c
 
 CustomerParsed = c.Command | c.Query | HelpRequest
@@ -44,13 +45,13 @@ def _orders(r: Reader, who: _Chat) -> c.MyOrders:
 
 
 def _status(r: Reader, who: _Chat) -> c.MyOrder:
-    number = order_number(r.next("order number"))
+    number = r.order_number()
     r.done()
     return c.MyOrder(who.chat_id, number)
 
 
 def _change(r: Reader, who: _Chat) -> c.CustomerChange:
-    number = order_number(r.next("order number"))
+    number = r.order_number()
     items, reason, evidence = cp.changes_and_notes(r)
     if not items:
         raise ParseError("missing_argument", what="qty / date / add / remove / price / cancel / hold", verb=r.verb)
@@ -124,6 +125,6 @@ class CustomerParser:
             raise ParseError("empty_command")
         verb = _BY_WORD.get(command_word(tokens[0]))
         if verb is None:
-            raise ParseError("unknown_verb", word=tokens[0][:40])
+            raise UnknownVerb(tokens[0][:40], nearest_word(command_word(tokens[0])[:40], _BY_WORD))
         reader = Reader(verb, tokens[1:], DateTaker(self.dates, today))
         return CUSTOMER_VERBS[verb][1](reader, _Chat(chat_id, telegram_user, name, language))

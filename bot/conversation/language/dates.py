@@ -13,9 +13,17 @@ Decisions worth knowing (the tests pin each of them):
   only useful meaning; the asymmetry is deliberate.
 * Shifts are whole days (``DateShift.days``): 提前一个月 / "a month later" cannot be a
   fixed number of days, so they are refused instead of guessed as 30 days.
-* Weeks run Monday to Sunday. 周五 / 本周五 / "this friday" are this week's Friday even
-  when it has passed (callers reject past dates); a bare "friday" is the next Friday on
-  or after today, which is what English speakers mean by it.
+* Weeks run Monday to Sunday. A bare weekday (周五, 星期五, "friday") is the coming one,
+  strictly after today: on a Wednesday 周五 is this Friday, on a Saturday (or a Friday)
+  the next one — today has its own word (今天), so a salesperson naming today's weekday
+  means next week's. 本周五 / 这周五 / "this friday" are this week's Friday even when it
+  has passed (callers reject past dates); 下周五 / 下下周三 count whole weeks ahead.
+* Parts of a month: 月初 is the first working day (Monday to Friday) of the month — a
+  due date nobody ships on is no promise; 月中 is the 15th; 月底 the last calendar day.
+  Bare, they are this month's unless that day has passed (then next month's); 本月… is
+  this month's even when past, 下月… / 下下月… next month's and the one after. 年底 /
+  年末 is December 31 (a deadline: "by the end of the year"), 明年底 next year's; 年初
+  / 明年初 the first working day of the year. No holiday calendar: see 下个工作日.
 * Dates without a year (12月5日, 12-05, 12/5) are month/day in the next year when already
   past; a day alone (5号) is the next 5th on or after today. Numeric dates with the year
   last (05/12/2026) are refused: month/day and day/month orders both occur among
@@ -99,6 +107,8 @@ _UNIT_KEYS: Final[Mapping[str, str]] = MappingProxyType({
     "月": "m", "m": "m", "年": "y", "y": "y",
 })  # fmt: skip
 _EARLIER_ZH: Final = frozenset({"提前", "提早", "早"})
+# 下月 / 下个月 / 下下个月 / 本月 / 这个月 before 月底, 月初, 月中
+_MONTH_PREFIX = r"下下?个?|本|这个?"
 _EARLIER_EN: Final = frozenset({"earlier", "sooner", "bring forward", "pull in"})
 
 # Handlers return None when the shape matched but the values do not make a date
@@ -198,21 +208,62 @@ def _day_in_month(m: re.Match[str], today: date, phrase: str) -> DateSpec | None
     return None if day is None else _make_date(first.year, first.month, day)
 
 
+def _months_ahead(m: re.Match[str]) -> int:
+    """下月 is one month ahead, 下下个月 two, "next month" one; 本月, 这个月 or nothing: this month."""
+    prefix = m.groupdict().get("pre") or ""
+    return 1 if prefix == "next" else prefix.count("下")
+
+
 def _month_end_rule(m: re.Match[str], today: date, phrase: str) -> DateSpec | None:
-    return _month_end(today, 1 if m["next"] else 0)
+    return _month_end(today, _months_ahead(m))
+
+
+def _first_working_day(first: date) -> date:
+    """The first Monday-to-Friday day on or after ``first`` (no holiday calendar, as 下个工作日)."""
+    return first + timedelta(days=max(0, 7 - first.weekday()) if first.weekday() >= 5 else 0)
+
+
+def _part_of_month(day_of: Callable[[date], date]) -> _Handler:
+    """月初 / 月中 (and 下月初, 本月中 ...): ``day_of`` picks the day in a month given by its first day."""
+
+    def handler(m: re.Match[str], today: date, phrase: str) -> DateSpec | None:
+        found = day_of(_add_months(today.replace(day=1), _months_ahead(m)))
+        if m["pre"] is None and found < today:  # bare: the coming one
+            found = day_of(_add_months(today.replace(day=1), 1))
+        return found
+
+    return handler
+
+
+def _year_end(m: re.Match[str], today: date, phrase: str) -> DateSpec | None:
+    return date(today.year + (1 if m["next"] else 0), 12, 31)
+
+
+def _year_start(m: re.Match[str], today: date, phrase: str) -> DateSpec | None:
+    found = _first_working_day(date(today.year + (1 if m["next"] else 0), 1, 1))
+    if m["next"] is None and m["this"] is None and found < today:  # bare 年初: the coming one
+        found = _first_working_day(date(today.year + 1, 1, 1))
+    return found
+
+
+def _coming(today: date, weekday: int) -> date:
+    """The next ``weekday`` strictly after today (on a Friday, "friday" is next week's)."""
+    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
 
 
 def _zh_weekday(m: re.Match[str], today: date, phrase: str) -> DateSpec | None:
-    prefix = m["pre"] or ""
-    weeks = prefix.count("下") - prefix.count("上")
+    weekday = _ZH_WEEKDAYS[m["wd"]]
+    if m["pre"] is None:
+        return _coming(today, weekday)
+    weeks = m["pre"].count("下") - m["pre"].count("上")
     monday = today - timedelta(days=today.weekday())
-    return monday + timedelta(weeks=weeks, days=_ZH_WEEKDAYS[m["wd"]])
+    return monday + timedelta(weeks=weeks, days=weekday)
 
 
 def _en_weekday(m: re.Match[str], today: date, phrase: str) -> DateSpec | None:
     weekday = _EN_WEEKDAYS.index(m["wd"][:3])
     if m["pre"] is None:
-        return today + timedelta(days=(weekday - today.weekday()) % 7)
+        return _coming(today, weekday)
     weeks = _EN_WEEK_OFFSETS[m["pre"]]
     return today + timedelta(weeks=weeks, days=weekday - today.weekday())
 
@@ -252,12 +303,27 @@ _RULES: Final = (
     _rule(rf"(?P<m>{_NUM})月(?P<d>{_NUM})[日号]?", _month_day),
     _rule(rf"(?:(?P<next>下个?)|本|这个?)月(?P<d>{_NUM})[日号]?", _day_in_month),
     _rule(rf"(?P<d>{_NUM})[日号]", _day_of_month),
-    _rule(r"(?:(?P<next>下个?)|本|这个?)?月[底末]", _month_end_rule),
+    _rule(rf"(?P<pre>{_MONTH_PREFIX})?月[底末]", _month_end_rule),
+    _rule(rf"(?P<pre>{_MONTH_PREFIX})?月初", _part_of_month(lambda first: _first_working_day(first))),
+    _rule(rf"(?P<pre>{_MONTH_PREFIX})?月中旬?", _part_of_month(lambda first: first.replace(day=15))),
+    _rule(r"(?:(?P<this>今|本)|(?P<next>明|下一?))?年[底末]", _year_end),
+    _rule(r"(?:(?P<this>今|本)|(?P<next>明|下一?))?年初", _year_start),
     _rule(
-        r"end of (?:(?:the )?(?P<next>next)|the|this) month|end of month|eom",
+        r"end of (?:(?:the )?(?P<pre>next)|the|this) month|end of month|eom",
         _month_end_rule,
         compact=False,
     ),
+    _rule(
+        r"(?:(?:the )?(?:beginning|start) of|early) (?P<pre>next|this) month",
+        _part_of_month(lambda first: _first_working_day(first)),
+        compact=False,
+    ),
+    _rule(
+        r"(?:mid|middle of)[- ](?:the |(?P<pre>next|this) )?month",
+        _part_of_month(lambda first: first.replace(day=15)),
+        compact=False,
+    ),
+    _rule(r"(?:the )?end of (?:the|this|(?P<next>next)) year|year[- ]end|eoy", _year_end, compact=False),
     _rule(
         r"(?P<pre>上上?个?|本|这个?|下下?个?)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天七1-7])",
         _zh_weekday,
@@ -316,18 +382,23 @@ class DateReader:
         phrase = phrase.strip()  # the user's words, as echoed in errors and DateShift
         compact, spaced = _normalize(phrase)
         if not compact or len(spaced) > _MAX_LENGTH:
-            raise DateNotUnderstood(phrase)
+            raise DateNotUnderstood(phrase, today)
         try:
             spec = self._read_rules(compact, spaced, today, phrase)
         except (ValueError, OverflowError):  # date arithmetic past year 9999
-            raise DateNotUnderstood(phrase) from None
+            raise DateNotUnderstood(phrase, today) from None
         if spec is None:
-            raise DateNotUnderstood(phrase)
+            raise DateNotUnderstood(phrase, today)
         return spec
 
     def resolve(self, phrase: str, today: date, due: date | None = None) -> date:
         spec = self.read(phrase, today)
-        return spec.resolve(due) if isinstance(spec, DateShift) else spec
+        if not isinstance(spec, DateShift):
+            return spec
+        try:
+            return spec.resolve(due)
+        except DateNotUnderstood:
+            raise DateNotUnderstood(phrase.strip(), today) from None
 
     def today(self, now: datetime) -> date:
         # A naive datetime would be read in the server's zone: a silent off-by-one-day.

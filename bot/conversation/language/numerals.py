@@ -1,4 +1,4 @@
-"""Chinese numerals as people type them in chat: 3, 十五, 二十五, 两百, 一百零五, 一百五."""
+"""Chinese numerals as people type them in chat: 3, 十五, 二十五, 两百, 一百零五, 一百五, 五千, 一万二, 两千五."""
 
 from __future__ import annotations
 
@@ -12,18 +12,43 @@ _DIGITS: Final[Mapping[str, int]] = MappingProxyType({
 _ZEROS: Final = frozenset("零〇")
 _UNITS: Final[Mapping[str, int]] = MappingProxyType({"十": 10, "百": 100, "千": 1000})
 _NO_UNIT: Final = 10_000  # above every unit, so the first unit always "descends"
+_WAN: Final = "万"
 
 
 def parse_number(text: str) -> int | None:
-    """The value of ASCII digits or a Chinese numeral below 10 000; None if it is neither.
+    """The value of ASCII digits or a Chinese numeral below 100 000 000; None if it is neither.
 
-    Malformed numerals ("二三", "十百", "十十") give None rather than a guess, since a
-    wrong quantity or date is worse than asking again.
+    万 groups the numeral in two: 三万五千 is 35 000, 十二万 120 000. Spoken shortcuts read as people mean
+    them: a lone digit after the last unit fills the unit below it (一百五 = 150, 两千五 = 2 500, 一万二 = 12 000),
+    and after 万 anything below a thousand needs its 零 (一万零五 = 10 005; 一万五百 is refused, not guessed).
+    Malformed numerals ("二三", "十百", "十十", "万") give None rather than a guess, since a wrong quantity or
+    date is worse than asking again.
     """
     if not text:
         return None
     if text.isascii() and text.isdigit():
         return int(text)
+    if _WAN not in text:
+        return _below_wan(text)
+    high_text, _, low_text = text.partition(_WAN)
+    high = _below_wan(high_text)
+    if not high or _WAN in low_text:
+        return None
+    if not low_text:
+        return high * 10_000
+    if low_text[0] in _ZEROS:  # 一万零五: the 零 says the thousands (and maybe more) are empty
+        low = _below_wan(low_text[1:])
+        return None if low is None or not 0 < low < 1000 else high * 10_000 + low
+    if low_text in _DIGITS:  # 一万二: the digit is the thousands
+        return high * 10_000 + _DIGITS[low_text] * 1000
+    low = _below_wan(low_text)
+    return None if low is None or low < 1000 else high * 10_000 + low
+
+
+def _below_wan(text: str) -> int | None:
+    """A numeral without 万 (below 10 000), or None."""
+    if not text:
+        return None
     total = 0
     digit: int | None = None
     last_unit = _NO_UNIT

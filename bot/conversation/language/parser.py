@@ -89,6 +89,10 @@ class Reader:
         self.i = len(self.tokens)
         return text
 
+    def order_number(self) -> str:
+        """An order number; a bare sequence number (398) is this year's order (SO-<this year>-000398)."""
+        return order_number(self.next("order number"), self.dates.today.year)
+
     def date_spec(self) -> c.DueInput:
         value, self.i = self.dates.take(self.tokens, self.i, STOP)
         return value
@@ -153,21 +157,21 @@ def _header(r: Reader, allow_shift: bool) -> dict[str, object]:
 
 
 def p_new(r: Reader) -> c.CreateOrder:
-    customer = r.next("customer")
+    customer = r.next("customer")  # a code, or a name (part of one, pinyin initials): the domain finds the customer
     lines = _lines(r, number_required=False)
     header = _header(r, allow_shift=False)
     return c.CreateOrder(customer.upper(), tuple(lines), **header)  # type: ignore[arg-type]
 
 
 def p_add(r: Reader) -> c.AddLines:
-    number = order_number(r.next("order number"))
+    number = r.order_number()
     lines = _lines(r)
     r.done()
     return c.AddLines(number, tuple(lines))
 
 
 def p_remove(r: Reader) -> c.RemoveLine:
-    number = order_number(r.next("order number"))
+    number = r.order_number()
     if r.keyword() == "line":
         r.next("line")
     line_no = integer(r.next("line number"), "line")
@@ -176,7 +180,7 @@ def p_remove(r: Reader) -> c.RemoveLine:
 
 
 def p_set(r: Reader) -> c.SetTerms | c.SetLine:
-    number = order_number(r.next("order number"))
+    number = r.order_number()
     if r.keyword() == "line":
         r.next("line")
         line_no = integer(r.next("line number"), "line")
@@ -201,7 +205,7 @@ def p_set(r: Reader) -> c.SetTerms | c.SetLine:
 
 def _just_number(make: Callable[[str], Parsed]) -> Callable[[Reader], Parsed]:
     def parse(r: Reader) -> Parsed:
-        number = order_number(r.next("order number"))
+        number = r.order_number()
         r.done()
         return make(number)
 
@@ -218,17 +222,17 @@ def _reason(r: Reader, required: bool) -> str:
 
 
 def p_hold(r: Reader) -> c.HoldOrder:
-    number = order_number(r.next("order number"))
+    number = r.order_number()
     return c.HoldOrder(number, _reason(r, required=False))
 
 
 def p_cancel(r: Reader) -> c.CancelOrder:
-    number = order_number(r.next("order number"))
+    number = r.order_number()
     return c.CancelOrder(number, _reason(r, required=True))
 
 
 def p_ship(r: Reader) -> c.ShipOrder:
-    number = order_number(r.next("order number"))
+    number = r.order_number()
     carrier = tracking = ""
     if r.more() and r.keyword() is None:  # ship SO-… CARRIER TRACKING
         carrier = r.next("carrier")
@@ -278,7 +282,7 @@ def p_list(r: Reader, me: str) -> c.ListOrders:
 
 
 def p_diff(r: Reader) -> c.DiffOrder:
-    number = order_number(r.next("order number"))
+    number = r.order_number()
     versions = [integer(r.next("version"), "version") for _ in range(min(2, len(r.tokens) - r.i))]
     r.done()
     if len(versions) == 1:

@@ -97,7 +97,7 @@ def p_ledger(r: Reader) -> c.StockLedger:
     if r.more():
         if r.peek().lower() in ("order", "订单"):
             r.next("order")
-        number = order_number(r.next("order number"))
+        number = r.order_number()
     r.done()
     return c.StockLedger(sku, number)
 
@@ -172,7 +172,7 @@ def p_wo(r: Reader) -> c.Command | c.Query:
             if word.lower() in ("all", "全部"):
                 everything = True
             elif number is None:
-                number = order_number(word)
+                number = order_number(word, r.dates.today.year)
             else:
                 raise ParseError("unexpected_word", word=word, verb=r.verb)
         return c.ListWorkOrders(number, everything)

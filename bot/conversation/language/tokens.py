@@ -10,12 +10,17 @@ from decimal import Decimal, InvalidOperation
 
 from bot.conversation.language.dates import DateReader, DateShift
 from bot.conversation.language.errors import DateNotUnderstood, ParseError
+from bot.conversation.language.numerals import parse_number
 from domain.commands import DueInput, DueShift
 from domain.numbers import ORDER
 
 # Chat apps and Chinese keyboards send typographic quotes; shlex only knows the ASCII ones.
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "「": '"', "」": '"', "『": '"', "』": '"', "‘": "'", "’": "'"})
 _QTY_UNIT = re.compile(r"(?:pcs|pc|kg|件|个|只|套|箱|支|颗|公斤)$", re.IGNORECASE)
+# 1.5万, 5千, 2k: digits times a Chinese (or shorthand) unit, as people type round quantities.
+_SCALED = re.compile(r"^([+-]?[0-9]+(?:\.[0-9]+)?)(万|千|k)$", re.IGNORECASE)
+_SCALES = {"万": Decimal(10_000), "千": Decimal(1000), "k": Decimal(1000)}
+_SHORT_ORDER = re.compile(r"^[0-9]{1,6}$")
 _SKU = re.compile(r"^[A-Za-z][A-Za-z0-9._/-]{1,63}$")
 # A code with a letter first and a digit inside (BOLT-M8X30, NUT-M8) is never part of a date phrase.
 _CODE = re.compile(r"^[A-Za-z][A-Za-z._/-]*[0-9][A-Za-z0-9._/-]*$")
@@ -38,10 +43,14 @@ def looks_like_code(token: str) -> bool:
     return bool(_CODE.match(token))
 
 
-def order_number(token: str) -> str:
+def order_number(token: str, year: int | None = None) -> str:
+    """An order number as stored; with ``year`` (this year), a bare sequence number too: 398 is SO-<year>-000398."""
     number = ORDER.read(token)
+    if number is None and year is not None and _SHORT_ORDER.match(token.strip()) and int(token) > 0:
+        number = ORDER.format(int(token), year)
     if number is None:
-        raise ParseError("bad_order_number", value=token)
+        example = ORDER.example if year is None else ORDER.format(123, year)
+        raise ParseError("bad_order_number", value=token, example=example)
     return number
 
 
@@ -49,13 +58,28 @@ def looks_like_sku(token: str) -> bool:
     return bool(_SKU.match(token))
 
 
-def quantity(token: str, *, zero: bool = False, signed: bool = False) -> Decimal:
-    """A positive quantity (with an optional unit: 1000件, 50kg); ``zero`` admits 0, ``signed`` ±N ≠ 0."""
-    raw = _QTY_UNIT.sub("", token.replace(",", "").strip())
+def _number(text: str) -> Decimal | None:
+    """Digits (1000, 2.5), digits times a unit (1.5万, 5千, 2k) or a Chinese numeral (五千, 一万二, 两千五)."""
     try:
-        value = Decimal(raw)
+        return Decimal(text)
     except InvalidOperation:
-        raise ParseError("bad_quantity", value=token) from None
+        pass
+    scaled = _SCALED.match(text)
+    if scaled:
+        return Decimal(scaled.group(1)) * _SCALES[scaled.group(2).lower()]
+    sign, body = (text[0], text[1:]) if text[:1] in ("+", "-") else ("", text)
+    value = parse_number(body)
+    if value is None or (sign and not body):
+        return None
+    return Decimal(-value if sign == "-" else value)
+
+
+def quantity(token: str, *, zero: bool = False, signed: bool = False) -> Decimal:
+    """A positive quantity (1000, 五千, 1.5万; a unit may follow: 1000件, 50kg); ``zero`` admits 0, ``signed`` ±N."""
+    raw = _QTY_UNIT.sub("", token.replace(",", "").strip())
+    value = _number(raw)
+    if value is None:
+        raise ParseError("bad_quantity", value=token)
     if not value.is_finite() or abs(value) >= Decimal("1e12") or value != value.quantize(Decimal("0.001")):
         raise ParseError("bad_quantity", value=token)
     if (value < 0 and not signed) or (value == 0 and not zero):
@@ -116,7 +140,7 @@ class DateTaker:
             if isinstance(spec, DateShift):
                 return DueShift(spec.days, spec.phrase), stop
             return spec, stop
-        raise DateNotUnderstood(" ".join(tokens[start:end]))
+        raise DateNotUnderstood(" ".join(tokens[start:end]), self.today)
 
     def absolute(
         self, tokens: list[str], start: int, stop_words: frozenset[str], max_words: int = MAX_WORDS

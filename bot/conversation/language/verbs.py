@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import difflib
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,8 +12,8 @@ from bot.conversation.language import change_parser as cp
 from bot.conversation.language import parser as p
 from bot.conversation.language import stock_parser as sp
 from bot.conversation.language.dates import DateReader
-from bot.conversation.language.errors import ParseError
-from bot.conversation.language.tokens import DateTaker, tokenize
+from bot.conversation.language.errors import ParseError, UnknownVerb
+from bot.conversation.language.tokens import DateTaker, integer, tokenize
 from domain import commands as c
 
 
@@ -34,11 +36,37 @@ def _no_args(make: Callable[[], p.Parsed]) -> Callable[[p.Reader, str], p.Parsed
     return parse
 
 
-def _find(r: p.Reader, _me: str) -> c.FindOrders:
-    text = r.rest()
+PAGE_WORDS = frozenset({"page", "页"})
+PAGE_SIZE = 20
+
+
+def _text_and_page(r: p.Reader) -> tuple[str, int]:
+    """Free text, and a page when the last two words are `page N` (`find bolts page 2`)."""
+    words = r.tokens[r.i :]
+    page = 1
+    if len(words) >= 3 and words[-2].lower() in PAGE_WORDS:
+        page = max(1, integer(words[-1], "page"))
+        words = words[:-2]
+    r.rest()
+    text = " ".join(words)
     if not text:
         raise ParseError("missing_argument", what="text", verb=r.verb)
-    return c.FindOrders(text)
+    return text, page
+
+
+def _find(r: p.Reader, _me: str) -> c.FindOrders:
+    text, page = _text_and_page(r)
+    return c.FindOrders(text, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+
+
+def _customers(r: p.Reader, _me: str) -> c.SearchCustomers:
+    text, page = _text_and_page(r)
+    return c.SearchCustomers(text, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+
+
+def _products(r: p.Reader, _me: str) -> c.SearchProducts:
+    text, page = _text_and_page(r)
+    return c.SearchProducts(text, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
 
 
 def _help(r: p.Reader, _me: str) -> p.HelpRequest:
@@ -55,6 +83,8 @@ VERBS: tuple[Verb, ...] = (
     Verb("show", ("查看", "详情"), _simple(p._just_number(c.ShowOrder))),
     Verb("list", ("列表", "订单列表"), p.p_list),
     Verb("find", ("搜索", "查找"), _find),
+    Verb("customers", ("客户", "查客户", "customer"), _customers),
+    Verb("products", ("产品", "查产品", "product"), _products),
     Verb("confirm", ("确认",), _simple(p._just_number(c.ConfirmOrder))),
     Verb("hold", ("暂停", "挂起"), _simple(p.p_hold)),
     Verb("resume", ("恢复", "继续"), _simple(p._just_number(c.ResumeOrder))),
@@ -99,6 +129,25 @@ def find_verb(word: str) -> Verb | None:
     return _BY_WORD.get(word.lower().lstrip("/"))
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def nearest_word(word: str, words: Iterable[str]) -> str | None:
+    """The verb (or alias) a mistyped word is closest to, if it is close enough to be a typo: shwo -> show,
+    confrim -> confirm, 确定 -> 确认. Chinese words are two or three characters, so one right character out of
+    two has to count there."""
+    typed = word.lower().lstrip("/")
+    if not typed:
+        return None
+    cutoff = 0.5 if _CJK.search(typed) else 0.6
+    found = difflib.get_close_matches(typed, sorted(set(words)), n=1, cutoff=cutoff)
+    return found[0] if found else None
+
+
+def unknown_verb(word: str, words: Iterable[str]) -> UnknownVerb:
+    return UnknownVerb(word[:40], nearest_word(word[:40], words))
+
+
 class CommandParser:
     """One per process: holds the date rules (built once, they are costly to build)."""
 
@@ -111,12 +160,12 @@ class CommandParser:
             raise ParseError("empty_command")
         verb = find_verb(tokens[0])
         if verb is None:
-            raise ParseError("unknown_verb", word=tokens[0][:40])
+            raise unknown_verb(tokens[0], _BY_WORD)
         reader = p.Reader(verb.name, tokens[1:], DateTaker(self.dates, today))
         result = verb.parse(reader, me)
         if isinstance(result, p.HelpRequest) and result.verb is not None:
             named = find_verb(result.verb)
             if named is None:
-                raise ParseError("unknown_verb", word=result.verb[:40])
+                raise unknown_verb(result.verb, _BY_WORD)
             return p.HelpRequest(named.name)
         return result

@@ -27,6 +27,7 @@ from domain.results import (
     ChangeView,
     ContactsView,
     CustomerOrderView,
+    CustomersView,
     DeadLettersView,
     DelegationsView,
     DiffView,
@@ -34,6 +35,7 @@ from domain.results import (
     LedgerView,
     OrderHistoryView,
     OrderPage,
+    ProductsView,
     PurchaseOrdersView,
     PurchaseOrderView,
     ScanReport,
@@ -98,6 +100,10 @@ def render(result: Any, t: Translator, today: date) -> Message:
         return o.whoami(t, result)
     if isinstance(result, UsersView):
         return o.users(t, result)
+    if isinstance(result, CustomersView):
+        return o.customers(t, result)
+    if isinstance(result, ProductsView):
+        return o.products(t, result)
     if isinstance(result, HelpRequest):
         return render_help(t, result.verb)
     for kind, show in STOCK_RENDERERS:
@@ -112,6 +118,8 @@ def render_error(err: OrderbotError, t: Translator) -> Message:
     msg = Message(title=t(err.code, **err.params), error=not isinstance(err, UnknownUser), code=err.code)
     if isinstance(err, ConfirmationFailed):
         msg.lines = [f"  • {t(code, **params)}" for code, params in err.problems]
+    # further lines some errors carry: a hint with an example, the candidates to choose from
+    msg.lines += [t(code, **params) for code, params in getattr(err, "notes", ())]
     return msg
 
 

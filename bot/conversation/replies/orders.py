@@ -12,7 +12,7 @@ from domain.history import AuditEntry, Change
 from domain.lifecycle import CHANGEABLE, NOT_SHIPPED, Status
 from domain.money import plain
 from domain.orders import Order
-from domain.results import DiffView, Done, OrderHistoryView, OrderPage, UsersView, UserView
+from domain.results import CustomersView, DiffView, Done, OrderHistoryView, OrderPage, ProductsView, UsersView, UserView
 
 PUBLIC_RESULTS = {"order_created", "order_confirmed", "order_moved", "order_shipped"}
 
@@ -222,3 +222,32 @@ def users(t: Translator, view: UsersView) -> Message:
         [u.name, u.slack_id or "", u.telegram_id or "", ", ".join(sorted(r.value for r in u.roles))] for u in view.users
     ]
     return Message(title=t("users_title"), tables=[Table([t("lbl_user"), "Slack", "Telegram", t("lbl_roles")], rows)])
+
+
+def customers(t: Translator, view: CustomersView) -> Message:
+    """`customers TEXT`: the best matches first, with the code to type in a command."""
+    if not view.customers:
+        return Message(title=t("no_customers_found", text=view.text))
+    rows = [[c.code, c.name, t.name("tier_", c.tier.value), c.payment_terms] for c in view.customers]
+    headers = [t("lbl_code"), t("lbl_name"), t("lbl_tier"), t("lbl_terms")]
+    return _found_page(t, "customers_title", view.text, len(rows), view.total, view.offset, Table(headers, rows))
+
+
+def products(t: Translator, view: ProductsView) -> Message:
+    """`products TEXT`: the best matches first, with what a salesperson quotes from."""
+    if not view.products:
+        return Message(title=t("no_products_found", text=view.text))
+    rows = [
+        [p.sku, p.name, p.unit, plain(p.list_price), t("lead_days", days=p.lead_time_days),
+         t.name("mob_", p.make_or_buy.value)]
+        for p in view.products
+    ]  # fmt: skip
+    headers = [t(k) for k in ("lbl_sku", "lbl_name", "lbl_unit", "lbl_list_price", "lbl_lead_time", "lbl_make_or_buy")]
+    return _found_page(t, "products_title", view.text, len(rows), view.total, view.offset, Table(headers, rows))
+
+
+def _found_page(t: Translator, title: str, text: str, shown: int, total: int, offset: int, table: Table) -> Message:
+    msg = Message(title=t(title, text=text, shown=shown, total=total), tables=[table])
+    if offset + shown < total:
+        msg.lines.append(t("more_pages", page=offset // 20 + 2))
+    return msg
