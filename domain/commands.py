@@ -52,6 +52,8 @@ class CreateOrder(Command):
     rush: bool = False
     po_ref: str = ""
     notes: str = ""
+    external_ref: str = ""  # an imported order's own reference (the file's order_ref): one order per customer
+    source: str = ""  # "import" for the CSV import; blank: the front end it was typed in
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,9 @@ def unique_clash(state: State) -> str | None:
     hashes = [i.code_hash for i in state.invitations]
     if len(hashes) != len(set(hashes)):
         return "invitations_code_hash_key"
+    refs = [(o.customer.id, o.external_ref) for o in state.orders.values() if o.external_ref is not None]
+    if len(refs) != len(set(refs)):
+        return "uq_orders_customer_id_external_ref"
     for cr in state.crs.values():
         words = [(d.round, d.role) for d in cr.decisions]
         if len(words) != len(set(words)):

@@ -84,6 +84,12 @@ class FakeOrders:
             Decimal(0),
         )
 
+    def by_external_ref(self, customer_id: int, external_ref: str) -> str | None:
+        return next(
+            (o.number for o in self._s.orders.values() if o.customer.id == customer_id and o.external_ref == external_ref),
+            None,
+        )
+
     def skus_ordered(self, customer_id: int, skus: Sequence[str], excluding_number: str) -> set[str]:
         wanted = set(skus)
         return {

@@ -86,6 +86,11 @@ class SqlOrders:
         # SUM keeps the column's type, so the value arrives already as an exact Decimal
         return Decimal(self.session.execute(stmt).scalar_one())
 
+    def by_external_ref(self, customer_id: int, external_ref: str) -> str | None:
+        c = t.orders.c  # the unique key (customer_id, external_ref) answers it
+        stmt = select(c.number).where(c.customer_id == customer_id, c.external_ref == external_ref)
+        return self.session.scalars(stmt).first()
+
     def skus_ordered(self, customer_id: int, skus: Sequence[str], excluding_number: str) -> set[str]:
         """Which of ``skus`` appear on the customer's other orders (cancelled ones do not count)."""
         if not skus:

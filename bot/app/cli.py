@@ -199,12 +199,16 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     t = Translator(cli_language(settings), settings.zone)
     try:
         ctx = desk.context(Front.shell, args.user or settings.shell_user)
-        report = import_csv(desk, ctx, args.kind, Path(args.file), progress=True)
+        report = import_csv(desk, ctx, args.kind, Path(args.file), progress=True, update=args.update)
     finally:
         desk.close()
-    for row, err in report.rejected:
+    # rejected and skipped rows (already imported, already there) in row order, each with its reason
+    for row, err in sorted(report.rejected + report.skipped, key=lambda r: r[0]):
         print(t("cli_import_row", row=row, reason=t(err.code, **err.params)))
-    print(t("cli_import_done", imported=report.imported, rejected=len(report.rejected)))
+    if report.numbers:
+        print(t("cli_import_numbers", numbers=", ".join(report.numbers)))
+    print(t("cli_import_done", imported=report.imported, updated=report.updated, unchanged=report.unchanged,
+            skipped=len(report.skipped), rejected=len(report.rejected)))  # fmt: skip
     return 1 if report.rejected else 0
 
 
@@ -240,6 +244,9 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("kind", choices=["customers", "products", "orders"])
     imp.add_argument("file")
     imp.add_argument("--user", help="who is importing (default: [shell] user)")
+    imp.add_argument(
+        "--update", action="store_true", help="update customers or products already there (blank cells: unchanged)"
+    )
     db = sub.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade", "current"])
     when = sub.add_parser("when", help="print the date a phrase means, as YYYY-MM-DD")

@@ -7,30 +7,33 @@ the configured one).
 Customers and products are stored in batches through the unit of work; orders go one by one
 through the bus as ``CreateOrder``, so every rule, version, audit entry and notification of a
 typed order applies to an imported one too.
+
+Importing a file again changes nothing twice: an order's ``order_ref`` is kept as its external reference (unique
+per customer), so an order already imported is skipped with a note naming it; a customer or product already there
+is left as it is, or updated with ``update`` (`orderbot import … --update`: the cells given, blank ones unchanged).
+How cells are read (Excel's number formats, full-width digits, the allowed values) is in ``import_cells``.
 """
 
 from __future__ import annotations
 
 import csv
-import enum
 import io
 import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from functools import partial
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from sqlalchemy.exc import IntegrityError
 from tqdm import tqdm
 
 from bot.app.bootstrap import Desk
+from bot.app.import_cells import ALIASES, UNITS, Row, normalized
 from bot.conversation.i18n import LANGUAGES
 from domain.commands import CreateOrder, LineInput
-from domain.errors import Conflict, InvalidInput, OrderbotError, PermissionDenied
+from domain.errors import ConcurrentUpdate, Conflict, InvalidInput, OrderbotError, PermissionDenied
 from domain.history import AuditEntry
 from domain.parties import Customer, MakeOrBuy, Product, Tier
 from domain.ports import Context
@@ -38,8 +41,8 @@ from domain.results import Done
 from domain.users import Role
 
 Kind = Literal["customers", "products", "orders"]
-E = TypeVar("E", bound=enum.Enum)
 BATCH = 500
+SOURCE = "import"  # an imported order's source
 # kind: (required columns, optional columns)
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "customers": (("code", "name"), ("tier", "credit_limit", "payment_terms", "language", "contacts")),
@@ -59,12 +62,18 @@ ORDER_HEADER = ("customer", "due_date", "po_ref", "notes")
 @dataclass
 class ImportReport:
     kind: str
-    imported: int = 0  # customers, products, or orders (not lines) stored
+    imported: int = 0  # customers, products, or orders (not lines) created
+    updated: int = 0  # customers or products changed (``update``)
+    unchanged: int = 0  # customers or products given again as they are (``update``)
     rejected: list[tuple[int, OrderbotError]] = field(default_factory=list)  # (CSV row number, why), by row
+    # rows left alone, with a note: an order already imported (its first row), a code already there (no ``update``)
+    skipped: list[tuple[int, OrderbotError]] = field(default_factory=list)
     numbers: list[str] = field(default_factory=list)  # orders only: the numbers created, in file order
 
 
-def import_csv(desk: Desk, ctx: Context, kind: Kind, path: Path, progress: bool = True) -> ImportReport:
+def import_csv(
+    desk: Desk, ctx: Context, kind: Kind, path: Path, progress: bool = True, update: bool = False
+) -> ImportReport:
     if kind not in COLUMNS:
         raise InvalidInput("import_unknown_kind", kind=kind, allowed=", ".join(COLUMNS))
     if kind != "orders":
@@ -75,8 +84,9 @@ def import_csv(desk: Desk, ctx: Context, kind: Kind, path: Path, progress: bool 
         if kind == "orders":
             _import_orders(desk, ctx, rows, report, bar.update)
         else:
-            _import_master(desk, ctx, kind, Path(path).name, rows, report, bar.update)
+            _import_master(desk, ctx, kind, Path(path).name, rows, report, bar.update, update)
     report.rejected.sort(key=lambda r: r[0])
+    report.skipped.sort(key=lambda r: r[0])
     return report
 
 
@@ -92,82 +102,6 @@ def _require_master_data_role(desk: Desk, ctx: Context, kind: str) -> None:
 
 
 # -- reading ------------------------------------------------------------------------------------
-class Row:
-    """One CSV row: its number, its cells by column, and the typed readings every kind shares."""
-
-    def __init__(self, number: int, cells: dict[str, str], extra: bool = False) -> None:
-        self.number, self.cells = number, cells
-        self.extra = extra  # values beyond the header's columns
-
-    def check_width(self) -> None:
-        if self.extra:
-            raise InvalidInput("import_extra_values", row=self.number)
-
-    def text(self, column: str, max_len: int, required: bool = False) -> str:
-        value = self.cells.get(column, "")
-        if required and not value:
-            raise InvalidInput("import_missing_value", column=column)
-        if len(value) > max_len:
-            raise InvalidInput("import_too_long", column=column, max=max_len)
-        return value
-
-    def key(self, column: str, max_len: int) -> str:
-        """A code or SKU: upper case as the bot looks them up, and no spaces (chat splits on them)."""
-        value = self.text(column, max_len, required=True).upper()
-        if any(ch.isspace() for ch in value):
-            raise InvalidInput("import_bad_value", column=column, value=value)
-        return value
-
-    def decimal(self, column: str, places: int, positive: bool = False) -> Decimal | None:
-        """A plain number (no thousands separators); at most ``places`` decimals, as the column keeps."""
-        value = self.cells.get(column, "")
-        if not value:
-            return None
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            raise InvalidInput("import_bad_value", column=column, value=value) from None
-        # finite, not negative, below what the scaled-integer columns hold, and no finer than they keep
-        if not number.is_finite() or number < 0 or number >= 10**12 or (positive and number == 0):
-            raise InvalidInput("import_bad_value", column=column, value=value)
-        if -int(number.normalize().as_tuple().exponent) > places:
-            raise InvalidInput("import_bad_value", column=column, value=value)
-        return number
-
-    def required_decimal(self, column: str, places: int, positive: bool = False) -> Decimal:
-        number = self.decimal(column, places, positive)
-        if number is None:
-            raise InvalidInput("import_missing_value", column=column)
-        return number
-
-    def integer(self, column: str, low: int, high: int) -> int | None:
-        value = self.cells.get(column, "")
-        if not value:
-            return None
-        if not value.isdigit() or not low <= int(value) <= high:
-            raise InvalidInput("import_bad_value", column=column, value=value)
-        return int(value)
-
-    def day(self, column: str) -> date | None:
-        """ISO dates only: 03/04/2026 is 3 April to some customers and 4 March to others."""
-        value = self.cells.get(column, "")
-        if not value:
-            return None
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise InvalidInput("import_bad_value", column=column, value=value) from None
-
-    def choice(self, column: str, kind: type[E]) -> E | None:
-        value = self.cells.get(column, "").lower()
-        if not value:
-            return None
-        try:
-            return kind(value)
-        except ValueError:
-            raise InvalidInput("import_bad_value", column=column, value=self.cells[column]) from None
-
-
 def _read(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) -> list[Row]:
     try:
         raw = path.read_bytes()
@@ -210,15 +144,17 @@ def _read(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) -> l
 
 # -- customers and products ---------------------------------------------------------------------
 def _customer(row: Row) -> dict[str, Any]:
-    terms = row.text("payment_terms", 32)
+    terms = normalized(row.text("payment_terms", 32))
     net = re.fullmatch(r"net\s*(\d+)", terms, re.IGNORECASE)
     if net:
         terms = f"NET{int(net.group(1))}"  # "net 30" and "NET30" are the same terms
     elif terms.lower() == "prepaid":
         terms = "prepaid"
-    language = row.text("language", 8).lower().replace("_", "-").split("-")[0]  # zh-CN -> zh
+    raw = normalized(row.text("language", 16)).lower()
+    language = ALIASES["language"].get(raw) or raw.replace("_", "-").split("-")[0]  # zh-CN -> zh, 中文 -> zh
     if language and language not in LANGUAGES:
-        raise InvalidInput("import_bad_value", column="language", value=row.cells["language"])
+        raise InvalidInput("import_bad_choice", column="language", value=row.cells["language"],
+                           allowed=", ".join(LANGUAGES))  # fmt: skip
     return {
         "name": row.text("name", 200, required=True),
         "tier": row.choice("tier", Tier),
@@ -232,7 +168,7 @@ def _customer(row: Row) -> dict[str, Any]:
 def _product(row: Row) -> dict[str, Any]:
     return {
         "name": row.text("name", 200, required=True),
-        "unit": row.text("unit", 16).lower() or None,
+        "unit": row.word("unit", UNITS),
         "list_price": row.required_decimal("list_price", 4),
         "unit_cost": row.decimal("unit_cost", 4),
         "safety_stock": row.decimal("safety_stock", 3),
@@ -241,14 +177,19 @@ def _product(row: Row) -> dict[str, Any]:
     }
 
 
+# One row to store: its number, its key, the new object's factory, and the values given (for an update).
+Item = tuple[int, str, Callable[[], Any], dict[str, Any]]
+
+
 def _import_master(
-    desk: Desk, ctx: Context, kind: str, source: str, rows: list[Row], report: ImportReport, tick: Callable[[int], Any]
-) -> None:
+    desk: Desk, ctx: Context, kind: str, source: str, rows: list[Row], report: ImportReport,
+    tick: Callable[[int], Any], update: bool = False,
+) -> None:  # fmt: skip
     key_column, key_len, parse, make = (
         ("code", 32, _customer, Customer) if kind == "customers" else ("sku", 64, _product, Product)
     )
     seen: dict[str, int] = {}
-    batch: list[tuple[int, str, Callable[[], Any]]] = []
+    batch: list[Item] = []
     for row in rows:
         try:
             row.check_width()
@@ -257,71 +198,84 @@ def _import_master(
                 # the file names it twice: which one is meant is a question for the user, not a guess
                 raise Conflict("import_duplicate", key=key, row=seen[key])
             seen[key] = row.number
-            given = {k: v for k, v in parse(row).items() if v is not None}  # blank: the domain's default
+            given = {k: v for k, v in parse(row).items() if v is not None}  # blank: the default, or unchanged
             # a factory, not an object: a batch retried after a race needs fresh, never-flushed objects
-            batch.append((row.number, key, partial(make, key, **given)))
+            batch.append((row.number, key, partial(make, key, **given), given))
         except OrderbotError as err:
             report.rejected.append((row.number, err))
         if len(batch) == BATCH:
-            _store(desk, ctx, kind, source, batch, report)
+            _store(desk, ctx, kind, source, batch, report, update)
             batch = []
         tick(1)
-    _store(desk, ctx, kind, source, batch, report)
+    _store(desk, ctx, kind, source, batch, report, update)
+
+
+@dataclass
+class _Stored:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[tuple[int, OrderbotError]] = field(default_factory=list)
+
+    def into(self, report: ImportReport) -> None:
+        report.imported += len(self.added)
+        report.updated += len(self.updated)
+        report.unchanged += self.unchanged
+        report.skipped.extend(self.skipped)
 
 
 def _store(
-    desk: Desk,
-    ctx: Context,
-    kind: str,
-    source: str,
-    batch: list[tuple[int, str, Callable[[], Any]]],
-    report: ImportReport,
+    desk: Desk, ctx: Context, kind: str, source: str, batch: list[Item], report: ImportReport, update: bool
 ) -> None:
     try:
-        stored, rejected = _store_batch(desk, ctx, kind, source, batch)
+        _store_batch(desk, ctx, kind, source, batch, update).into(report)
     except IntegrityError:
-        # someone added one of these keys meanwhile: retry one by one so only that row is lost
-        stored, rejected = 0, []
+        # someone added one of these keys meanwhile: retry one by one (it is found there now)
         for item in batch:
             try:
-                done, refused = _store_batch(desk, ctx, kind, source, [item])
+                _store_batch(desk, ctx, kind, source, [item], update).into(report)
             except IntegrityError:
-                done, refused = 0, [(item[0], Conflict("import_exists", key=item[1]))]
-            stored, rejected = stored + done, rejected + refused
-    report.imported += stored
-    report.rejected.extend(rejected)
+                report.skipped.append((item[0], Conflict("import_exists", key=item[1])))
 
 
-def _store_batch(
-    desk: Desk, ctx: Context, kind: str, source: str, batch: Iterable[tuple[int, str, Callable[[], Any]]]
-) -> tuple[int, list[tuple[int, OrderbotError]]]:
-    rejected: list[tuple[int, OrderbotError]] = []
-    stored: list[str] = []
+def _store_batch(desk: Desk, ctx: Context, kind: str, source: str, batch: Iterable[Item], update: bool) -> _Stored:
+    out = _Stored()
     with desk.uow() as uow:
         repo: Any = uow.customers if kind == "customers" else uow.products
-        for number, key, make in batch:
-            if repo.get(key) is not None:
-                rejected.append((number, Conflict("import_exists", key=key)))
-            else:
+        for number, key, make, given in batch:
+            existing = repo.get(key)
+            if existing is None:
                 repo.add(make())
-                stored.append(key)
-        if stored:
-            detail = f"{source}: {', '.join(stored)}"
-            uow.history.audit(AuditEntry(ctx.now, ctx.user.name, ctx.front.value, "import", kind, detail=detail))
+                out.added.append(key)
+            elif not update:
+                out.skipped.append((number, Conflict("import_exists", key=key)))  # left as it is
+            else:
+                changed = {k: v for k, v in given.items() if getattr(existing, k) != v}
+                for name, value in changed.items():
+                    setattr(existing, name, value)
+                if changed:
+                    out.updated.append(f"{key} ({', '.join(changed)})")
+                else:
+                    out.unchanged += 1
+        for action, keys in (("import", out.added), ("import_update", out.updated)):
+            if keys:
+                detail = f"{source}: {', '.join(keys)}"
+                uow.history.audit(AuditEntry(ctx.now, ctx.user.name, ctx.front.value, action, kind, detail=detail))
         uow.commit()
-    return len(stored), rejected
+    return out
 
 
 # -- orders -------------------------------------------------------------------------------------
 def _import_orders(desk: Desk, ctx: Context, rows: list[Row], report: ImportReport, tick: Callable[[int], Any]) -> None:
     orders: dict[str, list[Row]] = {}
     for row in rows:
-        ref = row.cells.get("order_ref", "")
-        if ref:
-            orders.setdefault(ref, []).append(row)
-        else:
-            report.rejected.append((row.number, InvalidInput("import_missing_value", column="order_ref")))
+        try:
+            ref = normalized(row.text("order_ref", 64, required=True))
+        except OrderbotError as err:
+            report.rejected.append((row.number, err))
             tick(1)
+        else:
+            orders.setdefault(ref, []).append(row)
     for ref, group in orders.items():
         command, problems = _order_command(ref, group)
         if problems:
@@ -331,15 +285,28 @@ def _import_orders(desk: Desk, ctx: Context, rows: list[Row], report: ImportRepo
                 report.rejected.append((row.number, reason))
         else:
             try:
-                done: Done = desk.bus.handle(command, ctx)
+                done: Done = _create(desk, ctx, command)
             except PermissionDenied:
                 raise  # the same for every order: one refusal (audited by the bus), not one per row
             except OrderbotError as err:
-                report.rejected.extend((row.number, err) for row in group)
+                if err.code == "order_already_imported":  # imported before: a note on its first row, nothing more
+                    report.skipped.append((group[0].number, err))
+                else:
+                    report.rejected.extend((row.number, err) for row in group)
             else:
                 report.imported += 1
                 report.numbers.append(str(done.params["number"]))
         tick(len(group))
+
+
+def _create(desk: Desk, ctx: Context, command: CreateOrder) -> Done:
+    """Create the order; if another import of the same order committed first (the unique reference refused
+    ours), ask again: now it is found, and said to be imported already."""
+    try:
+        done: Done = desk.bus.handle(command, ctx)
+    except ConcurrentUpdate:
+        done = desk.bus.handle(command, ctx)
+    return done
 
 
 def _order_command(ref: str, group: list[Row]) -> tuple[CreateOrder, dict[int, OrderbotError]]:
@@ -351,7 +318,7 @@ def _order_command(ref: str, group: list[Row]) -> tuple[CreateOrder, dict[int, O
         try:
             row.check_width()
             values = {
-                "customer": row.text("customer", 32).upper(),
+                "customer": normalized(row.text("customer", 200)).upper(),
                 "due_date": row.day("due_date"),
                 "po_ref": row.text("po_ref", 64),
                 "notes": row.text("notes", 2000),
@@ -374,5 +341,7 @@ def _order_command(ref: str, group: list[Row]) -> tuple[CreateOrder, dict[int, O
         due_date=header.get("due_date"),
         po_ref=header.get("po_ref", ""),
         notes=header.get("notes", ""),
+        external_ref=ref,
+        source=SOURCE,
     )
     return command, problems

@@ -7,7 +7,7 @@ from typing import Any
 
 from domain import commands as c
 from domain.checks import confirmation_problems
-from domain.errors import ConfirmationFailed, IllegalTransition, InvalidInput, NotFound
+from domain.errors import ConfirmationFailed, Conflict, IllegalTransition, InvalidInput, NotFound
 from domain.events import OrderCreated, OrderUpdated
 from domain.handlers import changes, fulfilment
 from domain.handlers.common import load_order, record, revise
@@ -42,13 +42,15 @@ def create_order(cmd: c.CreateOrder, uow: UnitOfWork, ctx: Context) -> Done:
     customer = resolve_customer(uow, cmd.customer)  # a code, a name or part of one, pinyin initials
     if cmd.due_date is not None and cmd.due_date < ctx.today:
         raise InvalidInput("date_in_past", date=cmd.due_date.isoformat())
+    source, external_ref = _origin(cmd, uow, customer.id, ctx)
     year = ctx.today.year
     order = Order(
         number=ORDER.issue(uow.next_number, year),
         customer=customer,
         owner=ctx.user.name,
         created_at=ctx.now,
-        source=ctx.front.value,
+        source=source,
+        external_ref=external_ref,
         due_date=cmd.due_date,
         rush=cmd.rush,
         po_ref=cmd.po_ref,
@@ -60,6 +62,24 @@ def create_order(cmd: c.CreateOrder, uow: UnitOfWork, ctx: Context) -> Done:
     revise(uow, order, ctx, "create")
     order.events.append(OrderCreated(order.number, customer.code, order.amount, ctx.user.name))
     return Done("order_created", {"number": order.number}, order)
+
+
+IMPORT = "import"  # the source of orders the CSV import creates
+
+
+def _origin(cmd: c.CreateOrder, uow: UnitOfWork, customer_id: int | None, ctx: Context) -> tuple[str, str | None]:
+    """Where the order comes from (the front end, or the import) and its external reference, which the customer
+    has at most one order under: an order already imported is refused, naming it, and no number is spent."""
+    if cmd.source not in ("", IMPORT):
+        raise InvalidInput("bad_source", source=cmd.source, allowed=IMPORT)
+    ref = cmd.external_ref.strip()
+    if len(ref) > 64:
+        raise InvalidInput("external_ref_too_long", max=64)
+    if ref and customer_id is not None:
+        existing = uow.orders.by_external_ref(customer_id, ref)
+        if existing is not None:
+            raise Conflict("order_already_imported", ref=ref, number=existing)
+    return (cmd.source or ctx.front.value), (ref or None)
 
 
 def _edited(uow: UnitOfWork, order: Order, ctx: Context, what: str) -> Done:

@@ -28,8 +28,8 @@ def test_import_rows_follow_orderbot_language_over_the_configured_one(tmp_path: 
     assert done.returncode == 1
     rows = done.stdout.splitlines()
     assert rows[0].startswith("第 2 行：") and "为空" in rows[0]
-    assert rows[1].startswith("第 3 行：") and "「bogus」无效" in rows[1]
-    assert rows[2] == "已导入 1 条，拒绝 2 条"
+    assert rows[1].startswith("第 3 行：") and "「bogus」不在可选值之内：normal, key, strategic" in rows[1]
+    assert rows[2] == "已导入 1 条，更新 0 条，无变化 0 条，已存在 0 条，拒绝 2 条"
     missing = run_cli(["import", "customers", str(tmp_path / "nope.csv")], db, **{**env, "ORDERBOT_LANGUAGE": "zh"})
     assert missing.returncode == 2 and "不存在" in missing.stderr
 
@@ -37,8 +37,8 @@ def test_import_rows_follow_orderbot_language_over_the_configured_one(tmp_path: 
 def test_without_orderbot_language_the_command_line_speaks_the_configured_language(tmp_path: Path) -> None:
     db, env, path = setup(tmp_path, "zh")
     done = run_cli(["import", "customers", str(path)], db, **env)
-    assert done.stdout.startswith("第 2 行：") and "「bogus」无效" in done.stdout
+    assert done.stdout.startswith("第 2 行：") and "「bogus」不在可选值之内" in done.stdout
     missing = run_cli(["import", "customers", str(tmp_path / "nope.csv")], db, **env)
     assert "不存在" in missing.stderr  # the error outside the rows, in the same language
     english = run_cli(["import", "customers", str(path)], db, **{**env, "ORDERBOT_LANGUAGE": "en"})
-    assert english.stdout.startswith("row 2: ") and "“bogus” is not valid" in english.stdout
+    assert english.stdout.startswith("row 2: ") and "“bogus” is not one of normal, key, strategic" in english.stdout

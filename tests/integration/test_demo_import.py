@@ -191,16 +191,17 @@ def test_import_customers_keeps_good_rows_and_reports_bad_ones(any_desk: Desk, t
         any_desk, any_desk.context(Front.shell, "wang"), "customers", write(tmp_path / "c.csv", CUSTOMERS)
     )
     assert report.imported == 2
+    # already in the database: left as it is, with a note, not an error (import with update to change it)
+    assert [(row, err.code, err.params) for row, err in report.skipped] == [(3, "import_exists", {"key": "CUST-001"})]
     assert rejected(report) == [
-        (3, "import_exists"),
-        (4, "import_bad_value"),
+        (4, "import_bad_choice"),
         (5, "import_duplicate"),
         (6, "import_missing_value"),
-        (7, "import_bad_value"),
+        (7, "import_too_precise"),
         (10, "import_extra_values"),
     ]
-    assert report.rejected[1][1].params == {"column": "tier", "value": "vip"}
-    assert report.rejected[2][1].params == {"key": "NEW-1", "row": 2}
+    assert report.rejected[0][1].params == {"column": "tier", "value": "vip", "allowed": "normal, key, strategic"}
+    assert report.rejected[1][1].params == {"key": "NEW-1", "row": 2}
     with any_desk.uow(readonly=True) as uow:
         new = uow.customers.get("NEW-1")
         fourth = uow.customers.get("NEW-4")
@@ -244,14 +245,15 @@ def test_import_products_in_batches_keeps_the_good_rows_of_a_bad_batch(
         any_desk, any_desk.context(Front.shell, "admin"), "products", write(tmp_path / "p.csv", csv_text)
     )
     assert rejected(report) == [
-        (3, "import_exists"),
         (5, "import_missing_value"),
-        (6, "import_bad_value"),
-        (7, "import_bad_value"),
+        (6, "import_out_of_range"),
+        (7, "import_bad_choice"),
         (8, "import_duplicate"),
-        (9, "import_bad_value"),
-        (10, "import_bad_value"),
+        (9, "import_key_spaces"),
+        (10, "import_too_precise"),
     ]
+    assert [(row, err.code) for row, err in report.skipped] == [(3, "import_exists")]
+    assert report.rejected[2][1].params == {"column": "make_or_buy", "value": "maybe", "allowed": "make, buy"}
     assert report.imported == 3
     with any_desk.uow(readonly=True) as uow:
         anchor, screw, nut = (uow.products.get(s) for s in ("ANCHOR-M10X100", "SCREW-M4X12", "NUT-M10"))
@@ -335,11 +337,11 @@ def test_import_orders_through_the_bus(any_desk: Desk, tmp_path: Path) -> None:
     report = import_csv(any_desk, ctx, "orders", write(tmp_path / "o.csv", ORDERS), progress=False)
     assert report.imported == 2 and report.numbers == ["SO-2026-000001", "SO-2026-000002"]
     assert rejected(report) == [
-        (3, "import_bad_value"),
+        (3, "import_bad_number"),
         (5, "import_order_rejected"),
         (6, "not_found"),
         (7, "date_in_past"),
-        (8, "import_bad_value"),
+        (8, "import_bad_date"),
         (9, "import_order_rejected"),
         (10, "import_inconsistent"),
         (11, "import_missing_value"),
@@ -366,3 +368,88 @@ def test_order_import_by_someone_who_may_not_create_orders(desk: Desk, tmp_path:
     with pytest.raises(PermissionDenied):
         import_csv(desk, desk.context(Front.shell, "liu"), "orders", write(tmp_path / "o.csv", ORDERS))
     assert count(desk, t.orders) == 0
+
+
+# -- import: the same file again, updates, Excel's numbers (issue 13, item 15) ---------------------------
+AGAIN = (
+    "order_ref,customer,sku,quantity,unit_price,due_date\n"
+    'R-1,CUST-001,BOLT-M8X30,"1,000",0.12,2026-12-20\n'  # 2
+    "R-1,,NUT-M8,１２００,,\n"  # 3 full-width digits
+    "R-2,CUST-002,NUT-M8,2 000,,2026-12-20\n"  # 4 a space between thousands
+)
+
+
+def stored_orders(desk: Desk) -> list[tuple[str, str | None, str]]:
+    o = t.orders.c
+    with desk.engine.connect() as conn:
+        rows = conn.execute(select(o.number, o.external_ref, o.source).order_by(o.number)).all()
+    return [(number, ref, source) for number, ref, source in rows]
+
+
+def test_an_orders_file_imported_twice_creates_its_orders_once(any_desk: Desk, tmp_path: Path) -> None:
+    seed(any_desk)
+    ctx = any_desk.context(Front.shell, "lily")
+    path = write(tmp_path / "o.csv", AGAIN)
+    first = import_csv(any_desk, ctx, "orders", path, progress=False)
+    assert (first.numbers, first.rejected, first.skipped) == (["SO-2026-000001", "SO-2026-000002"], [], [])
+    again = import_csv(any_desk, ctx, "orders", path, progress=False)
+    assert (again.imported, again.numbers, again.rejected) == (0, [], [])
+    assert [(row, err.code, err.params) for row, err in again.skipped] == [
+        (2, "order_already_imported", {"ref": "R-1", "number": "SO-2026-000001"}),
+        (4, "order_already_imported", {"ref": "R-2", "number": "SO-2026-000002"}),
+    ]
+    assert stored_orders(any_desk) == [("SO-2026-000001", "R-1", "import"), ("SO-2026-000002", "R-2", "import")]
+    order = any_desk.bus.handle(c.ShowOrder("SO-2026-000001"), ctx)
+    assert [ln.quantity for ln in order.lines] == [Decimal(1000), Decimal(1200)]
+
+
+def test_two_imports_of_one_order_at_once_create_it_once(
+    any_desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other import commits between our look-up and our commit: the database's unique key on (customer,
+    external_ref) refuses ours, and asked again the order is found and said to be imported already."""
+    from adapters.sql.repositories import SqlOrders
+
+    seed(any_desk)
+    ctx = any_desk.context(Front.shell, "lily")
+    path = write(tmp_path / "o.csv", AGAIN)
+    import_csv(any_desk, ctx, "orders", path, progress=False)
+    real, looked = SqlOrders.by_external_ref, []
+
+    def late_look(self: SqlOrders, customer_id: int, ref: str) -> str | None:
+        looked.append(ref)
+        return None if len(looked) == 1 else real(self, customer_id, ref)
+
+    monkeypatch.setattr(SqlOrders, "by_external_ref", late_look)
+    report = import_csv(any_desk, ctx, "orders", path, progress=False)
+    assert looked[:2] == ["R-1", "R-1"] and report.imported == 0 and report.rejected == []
+    assert [err.code for _, err in report.skipped] == ["order_already_imported"] * 2
+    assert count(any_desk, t.orders) == 2
+
+
+def test_customers_and_products_update_only_when_asked(any_desk: Desk, tmp_path: Path) -> None:
+    seed(any_desk)
+    ctx = any_desk.context(Front.shell, "wang")
+    customers = write(tmp_path / "c.csv", 'code,name,tier,credit_limit\nCUST-002,Acme Tools Group,key,"2,500"\n')
+    left = import_csv(any_desk, ctx, "customers", customers, progress=False)
+    assert (left.updated, [err.code for _, err in left.skipped]) == (0, ["import_exists"])
+    done = import_csv(any_desk, ctx, "customers", customers, progress=False, update=True)
+    assert (done.imported, done.updated, done.skipped, done.rejected) == (0, 1, [], [])
+    products = write(tmp_path / "p.csv", "sku,name,list_price,safety_stock,unit\nNUT-M8,六角螺母 M8,0.06,1 000,千克\n")
+    assert import_csv(any_desk, ctx, "products", products, progress=False, update=True).updated == 1
+    with any_desk.uow(readonly=True) as uow:
+        acme, nut = uow.customers.get("CUST-002"), uow.products.get("NUT-M8")
+    assert acme is not None and nut is not None
+    assert (acme.name, acme.tier.value, acme.credit_limit, acme.payment_terms) == (
+        "Acme Tools Group", "key", Decimal(2500), "NET60"
+    )  # fmt: skip
+    assert (nut.list_price, nut.safety_stock, nut.unit, nut.unit_cost) == (
+        Decimal("0.06"), Decimal(1000), "kg", Decimal("0.03")
+    )  # fmt: skip
+    with any_desk.engine.connect() as conn:
+        a = t.audit_log.c
+        details = conn.execute(select(a.detail).where(a.action == "import_update").order_by(a.id)).scalars().all()
+    assert details == [
+        "c.csv: CUST-002 (name, tier, credit_limit)",
+        "p.csv: NUT-M8 (unit, list_price, safety_stock)",
+    ]
