@@ -11,12 +11,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from domain.allocation import available_to_promise
 from domain.approval import ApprovalPolicy, Facts
 from domain.changes import ChangeKind, RequestedChange
 from domain.codec import decode, encode
 from domain.orders import MONEY_PLACES, Order
-from domain.parties import Product
+from domain.parties import MakeOrBuy, Product
+from domain.promising import Incoming, Work, earliest
 
 ZERO = Decimal(0)
 
@@ -28,16 +28,18 @@ class Supply:
     product: Product
     available: Decimal
     waiting: Decimal
-    incoming: tuple[tuple[date | None, Decimal], ...] = ()
+    incoming: Incoming = ()  # without the order's own work orders: those are its lines' (``Production.works``)
 
 
 @dataclass(frozen=True)
 class Production:
-    """One order line's work orders: units done, still to come from started ones, and not started."""
+    """One order line's work orders: units done, still to come from started ones, and not started — and each
+    open one, to know when the line can be ready (``domain.promising``)."""
 
     done: Decimal = ZERO
     in_progress: Decimal = ZERO
     planned: Decimal = ZERO
+    works: tuple[Work, ...] = ()
 
 
 @dataclass
@@ -58,7 +60,7 @@ class LineImpact:
     old_qty: Decimal
     new_qty: Decimal
     reserved: Decimal = ZERO
-    released: Decimal = ZERO  # reservation given back to free stock
+    released: Decimal = ZERO  # reservation given back to free stock (the rest of ``reserved`` is still needed)
     unneeded_backorder: Decimal = ZERO  # backorder no longer waited for
     extra: Decimal = ZERO  # more units needed than the line holds or waits for
     available: Decimal = ZERO  # free stock of the product now
@@ -66,10 +68,13 @@ class LineImpact:
     in_progress: Decimal = ZERO
     planned: Decimal = ZERO
     made_beyond: Decimal = ZERO  # produced or in production beyond the new quantity
+    cut: Decimal = ZERO  # units of work orders not started that the new quantity no longer needs
     wanted: date | None = None  # the date the line is now wanted
     earliest: date | None = None  # the earliest date its remaining need can be promised
     feasible: bool = True
     unit_cost: Decimal = ZERO
+    moved: bool = False  # the line's wanted date moves
+    held_by_started: date | None = None  # a started work order's due date that holds the line back
 
 
 @dataclass
@@ -214,6 +219,7 @@ def assess(order: Order, changes: list[RequestedChange], sit: Situation, policy:
         held = min(reserved, need)
         extra = max(ZERO, need - reserved - backorder)
         beyond = max(ZERO, reserved + made.in_progress - need)
+        awaited = need - held  # what the line still waits for once the change is made
         li = LineImpact(
             p.line, p.sku, p.old_qty, p.qty, reserved,
             released=reserved - held,
@@ -222,16 +228,19 @@ def assess(order: Order, changes: list[RequestedChange], sit: Situation, policy:
             available=supply.available,
             done=made.done, in_progress=made.in_progress, planned=made.planned,
             made_beyond=min(made.done + made.in_progress, beyond),
+            cut=min(made.planned, max(ZERO, made.in_progress + made.planned - awaited)),
             wanted=p.wanted,
             unit_cost=supply.product.unit_cost,
+            moved=p.date_moved,
         )  # fmt: skip
-        left = need - held
-        if left > 0:
-            # what this line still waits for; its own backorder is already counted in ``waiting``
-            li.earliest = available_to_promise(
-                left, pools[p.sku], max(ZERO, supply.waiting - backorder), supply.incoming,
-                supply.product.lead_time_days, sit.today,
+        if awaited > 0:
+            # its own work orders first (re-planned when not started), then what others do not wait for already
+            # (its own backorder is counted in ``waiting``)
+            promise = earliest(
+                awaited, made.works, pools[p.sku], max(ZERO, supply.waiting - backorder), supply.incoming,
+                supply.product.lead_time_days, supply.product.make_or_buy is MakeOrBuy.make, sit.today,
             )  # fmt: skip
+            li.earliest, li.held_by_started = promise.earliest, promise.held_by_started
             pools[p.sku] = max(ZERO, pools[p.sku] - extra)
         elif need > 0:
             li.earliest = sit.today

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from domain.allocation import available_to_promise
 from domain.changes import ChangeKind, RequestedChange
 from domain.handlers import fulfilment
 from domain.handlers.stock import settle, trim_work_orders, who
@@ -18,6 +17,7 @@ from domain.numbers import WORK_ORDER
 from domain.orders import Order, OrderLine
 from domain.parties import MakeOrBuy, Product
 from domain.ports import Context, UnitOfWork
+from domain.promising import earliest, open_works, without
 from domain.stock import StockItem
 from domain.supply import WorkOrder, WOStatus
 
@@ -52,21 +52,25 @@ def situation(uow: UnitOfWork, order: Order, changes: Sequence[RequestedChange],
     short |= {ch.sku for ch in changes if ch.kind is K.add_line or (ch.kind is K.quantity and _more(ch))}
     arriving = uow.supply.incoming_many([pid for pid in (products[sku].id for sku in short) if pid is not None])
     free, waiting = uow.stock.available(ids), uow.stock.waiting_qtys(ids)
+    wos = [wo for wo in uow.supply.wos(open_only=False, order_number=order.number, limit=1000)
+           if wo.line_no is not None and wo.status is not WOStatus.cancelled]  # fmt: skip
+    works = open_works(wos)
     supply: dict[str, Supply] = {}
     for sku, product in products.items():
         assert product.id is not None
-        incoming = tuple(arriving.get(product.id, ()))
+        own = [w for ln in order.lines if ln.product.id == product.id for w in works.get(ln.line_no, [])]
+        incoming = without(arriving.get(product.id, ()), own)
         supply[sku] = Supply(product, free[product.id], waiting[product.id], incoming)
     production: dict[int, Production] = {}
     started = order.status in (Status.in_production, Status.ready)
-    for wo in uow.supply.wos(open_only=False, order_number=order.number, limit=1000):
-        if wo.line_no is None or wo.status is WOStatus.cancelled:
-            continue
+    for wo in wos:
+        assert wo.line_no is not None
         started = started or wo.started
         p = production.get(wo.line_no, Production())
         running = wo.remaining if wo.status is WOStatus.in_progress else ZERO
         queued = wo.remaining if wo.status in (WOStatus.planned, WOStatus.released) else ZERO
-        production[wo.line_no] = Production(p.done + wo.done, p.in_progress + running, p.planned + queued)
+        production[wo.line_no] = Production(p.done + wo.done, p.in_progress + running, p.planned + queued,
+                                            tuple(works.get(wo.line_no, ())))  # fmt: skip
     customer = order.customer
     added = [ch.sku for ch in changes if ch.kind is K.add_line]
     before: frozenset[str] = frozenset()
@@ -195,9 +199,11 @@ def _match_work_orders(uow: UnitOfWork, order: Order, line: OrderLine, item: Sto
 
 def _repromise(uow: UnitOfWork, order: Order, lines: Sequence[OrderLine], stock: dict[int, StockItem],
                today: date) -> None:  # fmt: skip
-    """New confirmed dates for the lines the change touched — the wanted date, or later when stock
-    cannot make it — and the line's work orders learn the new date."""
+    """New confirmed dates for the lines the change touched — the wanted date, or later when what production can
+    still do (``domain.promising``, as the impact analysis said) cannot make it — and their work orders follow:
+    one not started is re-planned for the new date; a started one keeps its date unless the new one is later."""
     touched = {ln.line_no for ln in lines}
+    works = open_works(uow.supply.wos(open_only=True, order_number=order.number, limit=1000))
     short = [ln for ln in lines if ln.quantity - ln.shipped_qty - ln.reserved_qty > 0 and ln.product.id is not None]
     pids = sorted({ln.product.id for ln in short if ln.product.id is not None})
     free = uow.stock.available([p for p in pids if p not in stock]) if pids else {}
@@ -212,15 +218,21 @@ def _repromise(uow: UnitOfWork, order: Order, lines: Sequence[OrderLine], stock:
         when = wanted
         if left > 0 and ln.product.id is not None:
             pid = ln.product.id
-            atp = available_to_promise(
-                left, free[pid], max(ZERO, waiting[pid] - ln.backorder_qty), incoming[pid],
-                ln.product.lead_time_days, today,
+            own = [w for other in order.lines if other.product.id == pid for w in works.get(other.line_no, [])]
+            promise = earliest(
+                left, works.get(ln.line_no, []), free[pid], max(ZERO, waiting[pid] - ln.backorder_qty),
+                without(incoming[pid], own), ln.product.lead_time_days, ln.product.make_or_buy is MakeOrBuy.make,
+                today,
             )  # fmt: skip
-            when = max(wanted, atp)
+            when = max(wanted, promise.earliest)
         ln.confirmed_date = when
-    promised = {ln.line_no: ln.confirmed_date for ln in order.lines if ln.line_no in touched}
-    for found in uow.supply.wos(open_only=True, order_number=order.number, limit=1000):
-        if found.line_no in promised and found.due_date != promised[found.line_no]:
-            wo = uow.supply.wo(found.number, lock=True)
+    for line_no, line_works in works.items():
+        if line_no not in touched:
+            continue
+        promised = order.line(line_no).confirmed_date
+        for work in line_works:
+            if promised is None or work.due == promised or (work.started and work.due and work.due > promised):
+                continue
+            wo = uow.supply.wo(work.number, lock=True)
             if wo is not None:
-                wo.due_date = promised[found.line_no]
+                wo.due_date = promised

@@ -72,17 +72,24 @@ def impact_lines(t: Translator, impact: Impact) -> list[tuple[str, str]]:
     out += [(t("imp_production"), s) for s in made or [t("imp_no_production")]]
     for ln in impact.lines:
         if ln.reserved or ln.planned or ln.in_progress or ln.done:
-            started = plain(ln.in_progress + ln.done)
-            text = t(
-                "imp_material", sku=ln.sku, reserved=plain(ln.reserved), planned=plain(ln.planned), started=started
-            )
-            out.append((t("imp_purchasing"), text))
+            out.append((t("imp_purchasing"), t(
+                "imp_material", sku=ln.sku, reserved=plain(ln.reserved), released=plain(ln.released),
+                kept=plain(ln.reserved - ln.released), planned=plain(ln.planned), cut=plain(ln.cut),
+                started=plain(ln.in_progress + ln.done),
+            )))  # fmt: skip
     if impact.due_after != impact.due_before:
         out.append((t("imp_schedule"), t("imp_due", old=t.date(impact.due_before), new=t.date(impact.due_after))))
+    for ln in impact.lines:
+        if ln.moved and ln.planned > 0 and ln.wanted is not None and ln.earliest is not None:
+            promised = max(ln.wanted, ln.earliest)
+            out.append((t("imp_schedule"), t("imp_replan", sku=ln.sku, qty=plain(ln.planned), date=t.date(promised))))
     late = [ln for ln in impact.lines if not ln.feasible]
     for ln in late:
         wanted = t.date(ln.wanted)
         out.append((t("imp_schedule"), t("imp_infeasible", sku=ln.sku, date=t.date(ln.earliest), wanted=wanted)))
+        if ln.held_by_started is not None:
+            started = t("imp_started_late", sku=ln.sku, qty=plain(ln.in_progress), date=t.date(ln.held_by_started))
+            out.append((t("imp_schedule"), started))
     if not late and (impact.lines or impact.dated):
         out.append((t("imp_schedule"), t("imp_feasible")))
     if impact.notice_days is not None:
