@@ -22,6 +22,23 @@ outbox_lanes = Table(
     # the pacer's schedule for the lane's destinations ({key: epoch seconds}, GCRA), left by the dispatcher
     # that worked it last: the next one, in whichever process, goes on from it instead of bursting anew
     Column("pace", JSON, nullable=True),
+    # set when a dispatcher looked and found no live delivering process serving the lane's audience kind (a
+    # customer's lane on a desk without Telegram): `admin outbox` lists it apart, not as waiting; cleared when one
+    # does (see adapters.sql.presence). It never keeps a process that serves the kind from claiming the lane.
+    Column("unserved_since", UTCDateTime(), nullable=True),
+)
+
+# The processes that deliver, each with the audience kinds its transports serve ("channel:,role:,user:") and a
+# heartbeat: a kind is unserved only when no live process serves it, so a Slack process and a Telegram process
+# on one database never mark each other's lanes. A row is refreshed while its process delivers, deleted when it
+# stops, and ignored once `expires_at` has passed (a process that died).
+outbox_dispatchers = Table(
+    "outbox_dispatchers",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("serves", String(200), nullable=False),
+    Column("seen_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
 )
 
 # The targets a notification already reached when it goes to several (a role's DMs, a customer's contacts):

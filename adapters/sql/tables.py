@@ -20,7 +20,7 @@ from sqlalchemy import (
 
 # the chat front ends' tables live in chat_tables; imported here so every table is in the metadata
 from adapters.sql.chat_tables import contacts, invitations, slack_messages, slack_seen
-from adapters.sql.delivery_tables import alerts, leases, outbox_lanes, outbox_targets
+from adapters.sql.delivery_tables import alerts, leases, outbox_dispatchers, outbox_lanes, outbox_targets
 from adapters.sql.meta import metadata, stored_enum
 from adapters.sql.types import Money, Quantity, RoleSet, UTCDateTime
 from domain.changes import CRStatus
@@ -193,10 +193,11 @@ outbox = Table(
     Column("subject", String(64), nullable=False),
     Column("audience", String(128), nullable=False),
     Column("payload", JSON, nullable=False),
-    Column("status", String(16), nullable=False, default="pending"),  # pending | sent | dead
+    # pending | sent | dead | expired (waited longer than delivery.stale_days for a transport: never sent)
+    Column("status", String(16), nullable=False, default="pending"),
     Column("attempts", Integer, nullable=False, default=0),
     Column("available_at", UTCDateTime(), nullable=False),  # held until then (quiet hours)
-    Column("sent_at", UTCDateTime(), nullable=True),
+    Column("sent_at", UTCDateTime(), nullable=True),  # when it was settled: sent, or expired
     Column("sent_by", String(64), nullable=False, default="", server_default=""),  # which dispatcher
     Column("last_error", Text, nullable=False, default=""),
     Index(None, "status", "audience", "id"),
@@ -357,6 +358,7 @@ __all__ = [
     "invitations",
     "leases",
     "metadata",
+    "outbox_dispatchers",
     "outbox_lanes",
     "outbox_targets",
     "slack_messages",
