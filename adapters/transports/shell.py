@@ -1,5 +1,6 @@
-"""The shell's transport: notifications for channels, for the user at the keyboard and for their roles,
-printed inline after each turn."""
+"""The shell's transport: notifications for channels, for the user at the keyboard and for their roles, handed to
+the shell as one line each (a digest is one line): it prints them after the answer of the command that sent
+them, or counts them as news at a terminal when they came from elsewhere."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from bot.conversation.delivery import Limit, Notification
 class ShellTransport:
     prefixes = ("channel:", "user:", "role:")
 
-    def __init__(self, write: Callable[[str], None], render: Callable[[Sequence[Notification]], str],
-                 me: Callable[[], str], my_roles: Callable[[], Collection[str]] = tuple) -> None:  # fmt: skip
-        self._write, self._render, self._me, self._roles = write, render, me, my_roles
+    def __init__(self, deliver: Callable[[Sequence[Notification], str], None],
+                 render: Callable[[Sequence[Notification]], str], me: Callable[[], str],
+                 my_roles: Callable[[], Collection[str]] = tuple) -> None:  # fmt: skip
+        self._deliver, self._render, self._me, self._roles = deliver, render, me, my_roles
 
     def accepts(self, audience: str) -> bool:
         kind, _, name = audience.partition(":")
@@ -26,4 +28,4 @@ class ShellTransport:
 
     def send(self, batch: Sequence[Notification]) -> None:
         text = self._render(batch).replace("\n", "\n     ")
-        self._write(f"  📣 [{batch[0].audience}] {text}")
+        self._deliver(batch, f"  📣 [{batch[0].audience}] {text}")

@@ -58,8 +58,8 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_shell(args: argparse.Namespace, settings: Settings, background: bool = False) -> int:
     """The chat in this terminal. ``background`` (an interactive `orderbot run`): the scheduler scans too,
-    and its alerts print at the next turn; a scripted shell never scans on its own (`admin scan` does)."""
-    from bot.app.scheduler import Scheduler
+    and what it raises is counted before the next prompt; a scripted shell never scans on its own
+    (`admin scan` does)."""
     from bot.app.shell_app import run_shell, shell_delivers
     from bot.app.slack_runtime import SlackSecrets
 
@@ -67,14 +67,10 @@ def cmd_shell(args: argparse.Namespace, settings: Settings, background: bool = F
     deliver = shell_delivers(settings.shell_notifications, slack)
     desk = _desk(settings)
     desk.ensure_admins()
-    scheduler = Scheduler(desk) if background and settings.scheduler.enabled else None
-    if scheduler is not None:
-        scheduler.start()
     try:
-        errors = run_shell(desk, args.user or settings.shell_user, sys.stdin, sys.stdout, deliver)
+        user = args.user or settings.shell_user
+        errors = run_shell(desk, user, sys.stdin, sys.stdout, deliver, background=background)
     finally:
-        if scheduler is not None:
-            scheduler.stop()
         desk.close()
     # A scripted conversation fails loudly only when asked to.
     return 1 if errors and getattr(args, "strict", False) else 0

@@ -52,7 +52,8 @@ def test_alerts_in_the_shell(tmp_path: Path) -> None:
     out = later.stdout
     assert later.returncode == 0, out + later.stderr
     scans = out.split("admin> admin scan\n")
-    first_scan, second_scan = scans[1].split("admin> admin alerts")[0], scans[2].split("(now speaking as wang)")[0]
+    # `/as wang` says so in wang's language (Chinese)
+    first_scan, second_scan = scans[1].split("admin> admin alerts")[0], scans[2].split("（现在以 wang 的身份操作）")[0]
     # the forgotten order, to the alerts channel; the request waiting, escalated to the approvals channel
     assert "📣 [channel:alerts] 🐢 SO-2026-000001" in first_scan
     assert "📣 [channel:approvals] 🚨 SO-2026-000002" in first_scan
@@ -60,8 +61,9 @@ def test_alerts_in_the_shell(tmp_path: Path) -> None:
     assert "环节超时：新提醒 1" in first_scan and "待审批超时：新提醒 1" in first_scan  # the admin reads Chinese
     listed = out.split("admin> admin alerts\n", 1)[1].split("admin> ")[0]
     assert "SO-2026-000001" in listed and "CR-1" in listed and "待确认" in listed and "销售经理" in listed
-    # wang, at the keyboard, gets what was sent to him and to his role
-    wang = out.split("wang> confirm SO-2026-000001\n", 1)[1].split("(now speaking as admin)")[0]
+    # wang, at the keyboard, gets what was sent to him and to his role (a script prints it where delivered)
+    wang = out.split("wang> confirm SO-2026-000001\n", 1)[1].split("（现在以 admin 的身份操作）")[0]
+    assert "(now speaking" not in out  # both read Chinese
     assert "📣 [role:sales_manager] 🐢 SO-2026-000001" in wang and "📣 [user:wang] ⌛ SO-2026-000002" in wang
     # scanning again says nothing new
     assert "📣" not in second_scan and "新提醒 1" not in second_scan

@@ -75,7 +75,7 @@ def test_cut_and_pull_in_runs_from_request_to_customer_notice(tmp_path: Path) ->
     assert "✖ You requested CR-1: someone else must decide it." in between(out, "lily> approve CR-1", "(now")
     assert "✖ You need one of the roles" in between(out, "liu> approve CR-1", "(now")
     # wang (reads Chinese) approves; his double click changes nothing
-    wang = between(out, "(now speaking as wang)", "(now speaking as chen)")
+    wang = between(out, "（现在以 wang 的身份操作）", "(now speaking as chen)")  # each told in their own language
     assert "CR-1：已以销售经理身份同意" in wang and "您已经同意过" in wang
     assert "CR-1" in between(out, "chen> pending", "chen> approve")
     assert "still waiting for production" in between(out, "chen> approve CR-1", "(now")
