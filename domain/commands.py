@@ -164,6 +164,7 @@ class ListOrders(Query):
     status: str | None = None
     owner: str | None = None
     overdue: bool = False
+    at_risk: bool = False  # a line promised after the date asked for (Order.at_risk)
     limit: int = 20
     offset: int = 0
 

@@ -37,6 +37,7 @@ class OrderFilter:
     overdue_on: date | None = None  # due before this date and not yet shipped
     text: str | None = None  # number, PO reference, notes, tracking, customer code or name; taken literally
     exclude_statuses: tuple[str, ...] = ()  # e.g. a customer's own list leaves closed and cancelled out
+    at_risk: bool = False  # still owed, with a line promised after the date asked for (Order.at_risk)
     limit: int = 20
     offset: int = 0
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.history import AuditEntry, OrderVersion
-from domain.lifecycle import OPEN, Status
+from domain.lifecycle import CHANGEABLE, OPEN, Status
 from domain.orders import Order
 from domain.ports import OrderFilter
 from tests.fakes_state import State, see
@@ -54,6 +54,8 @@ class FakeOrders:
                 continue
             if flt.owner is not None and o.owner != flt.owner:
                 continue
+            if flt.at_risk and not (o.at_risk and o.status in CHANGEABLE):
+                continue
             if flt.overdue_on is not None and not (
                 o.status in NOT_YET_SHIPPED and o.due_date is not None and o.due_date < flt.overdue_on
             ):
@@ -85,10 +87,8 @@ class FakeOrders:
         )
 
     def by_external_ref(self, customer_id: int, external_ref: str) -> str | None:
-        return next(
-            (o.number for o in self._s.orders.values() if o.customer.id == customer_id and o.external_ref == external_ref),
-            None,
-        )
+        found = (o for o in self._s.orders.values() if o.customer.id == customer_id and o.external_ref == external_ref)
+        return next((o.number for o in found), None)
 
     def skus_ordered(self, customer_id: int, skus: Sequence[str], excluding_number: str) -> set[str]:
         wanted = set(skus)

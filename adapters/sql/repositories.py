@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, case, func, insert, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, insert, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from adapters.sql import tables as t
 from adapters.sql.search_keys import ESCAPE, literal, may_be_initials
 from domain.history import AuditEntry, OrderVersion
-from domain.lifecycle import NOT_SHIPPED, OPEN, Status
+from domain.lifecycle import CHANGEABLE, NOT_SHIPPED, OPEN, Status
 from domain.orders import Order, OrderLine
 from domain.parties import Customer, Product
 from domain.ports import OrderFilter
@@ -49,6 +49,8 @@ class SqlOrders:
             stmt = stmt.where(c.owner == flt.owner)
         if flt.overdue_on is not None:
             stmt = stmt.where(c.status.in_(tuple(NOT_SHIPPED)), c.due_date < flt.overdue_on)
+        if flt.at_risk:  # the partial index ix_orders_at_risk: its predicate word for word
+            stmt = stmt.where(text("at_risk"), c.status.in_(tuple(CHANGEABLE)))
         if flt.text:
             like = f"%{literal(flt.text)}%"  # what was typed, literally: `find 100%` is not "100 and anything"
             cust = t.customers.c

@@ -32,6 +32,7 @@ def list_orders(q: c.ListOrders, uow: UnitOfWork, ctx: Context) -> OrderPage:
         status=q.status,
         owner=q.owner,
         overdue_on=ctx.today if q.overdue else None,
+        at_risk=q.at_risk,
         limit=max(1, min(q.limit, MAX_PAGE)),
         offset=max(0, q.offset),
     )

@@ -247,3 +247,18 @@ def test_who_may_start_production_still_walks_the_main_line(bus: MessageBus, uow
     assert refused.value.action == "in_production"
     assert bus.handle(c.AdvanceOrder(number), ctx(ZHAO)).order.status is Status.in_production
     assert bus.handle(c.AdvanceOrder(number), ctx(LIU)).order.status is Status.ready  # in production → ready
+
+
+def test_list_at_risk_lists_the_orders_promised_late(bus: MessageBus, uow: FakeUnitOfWork) -> None:
+    from bot.conversation.language.dates import DateReader
+    from bot.conversation.language.verbs import CommandParser
+
+    parser = CommandParser(DateReader())
+    for typed in ("list at-risk", "列表 风险", "list risk mine"):
+        assert parser.parse(typed, TODAY, "lily").at_risk is True
+    late = order(bus, ("NUT-M8", 1500))
+    on_time = order(bus, ("BOLT-M8", 10))
+    for number in (late, on_time):
+        bus.handle(c.ConfirmOrder(number), ctx(LILY))
+    page = bus.handle(c.ListOrders(at_risk=True), ctx(WANG))
+    assert ([o.number for o in page.orders], page.total) == ([late], 1)

@@ -266,4 +266,5 @@ def test_home_tab(bus: MessageBus) -> None:
 
     empty = slack_home.home(ZH, ChangesView([], "pending_title"), OrderPage([], 0, 0), OrderPage([], 0, 0), NOW)
     body = texts(empty["blocks"])
-    assert "没有等待您审批的变更。" in body and "您没有未结订单。" in body and "没有逾期或暂停的订单。" in body
+    assert "没有等待您审批的变更。" in body and "您没有未结订单。" in body
+    assert "没有逾期、暂停或交期风险的订单。" in body

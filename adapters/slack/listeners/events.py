@@ -30,9 +30,14 @@ def publish_home(front: SlackFront, client: WebClient, user: str) -> None:
     mine: OrderPage = desk.handle(c.ListOrders(owner=ctx.user.name, limit=15), ctx)
     late: OrderPage = desk.handle(c.ListOrders(overdue=True, limit=15), ctx)
     held: OrderPage = desk.handle(c.ListOrders(status="on_hold", limit=15), ctx)
-    seen = {o.number for o in late.orders}
-    risky = late.orders + [o for o in held.orders if o.number not in seen]
-    at_risk = OrderPage(risky[:15], late.total + held.total, 0)
+    promised_late: OrderPage = desk.handle(c.ListOrders(at_risk=True, limit=15), ctx)  # a line promised late
+    risky, seen, doubles = [], set(), 0
+    for o in late.orders + held.orders + promised_late.orders:
+        doubles += o.number in seen
+        if o.number not in seen:
+            seen.add(o.number)
+            risky.append(o)
+    at_risk = OrderPage(risky[:15], late.total + held.total + promised_late.total - doubles, 0)
     client.views_publish(user_id=user, view=home.home(t, pending, mine, at_risk, front.clock.now()))
 
 

@@ -12,7 +12,7 @@ HELP: dict[str, tuple[str, str]] = {
     "set": ("set SO-… [due DATE] [po REF] [rush|normal] [note TEXT] | set SO-… line N [qty Q] [price P]", "set SO-2026-000123 due 推迟3天"),
     "submit": ("submit SO-…", "submit SO-2026-000123"),
     "show": ("show SO-…|N", "查看 SO-2026-000123"),
-    "list": ("list [customer C] [status S] [owner U|mine] [overdue] [page N]", "list status confirmed overdue"),
+    "list": ("list [customer C] [status S] [owner U|mine] [overdue] [at-risk] [page N]", "list status confirmed overdue"),
     "find": ("find TEXT [page N]", "find PO-7781"),
     "customers": ("customers TEXT [page N]", "客户 鑫源"),
     "products": ("products TEXT [page N]", "products M8"),
@@ -50,5 +50,5 @@ HELP: dict[str, tuple[str, str]] = {
     "delegations": ("delegations", "delegations"),
     "invite": ("invite CUSTOMER", "邀请 CUST-001"),
     "contacts": ("contacts CUSTOMER | contacts revoke ID", "联系人 CUST-001"),
-    "admin": ("admin grant USER ROLE | admin revoke USER ROLE | admin users [ROLE] | admin alerts | admin scan [overdue|due|stages|approvals|stock|summary|delivery] | admin outbox [retry ID…|all]", "admin grant lily sales"),
+    "admin": ("admin grant USER ROLE | admin revoke USER ROLE | admin users [ROLE] | admin alerts | admin scan [overdue|due|at_risk|stages|approvals|stock|summary|delivery] | admin outbox [retry ID…|all]", "admin grant lily sales"),
 }  # fmt: skip

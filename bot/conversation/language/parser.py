@@ -273,6 +273,8 @@ def p_list(r: Reader, me: str) -> c.ListOrders:
             page = max(1, integer(r.next("page"), "page"))
         elif word.lower() in ("mine", "我的"):
             opts["owner"] = me
+        elif word.lower() in ("at-risk", "at_risk", "risk", "风险", "交期风险"):
+            opts["at_risk"] = True
         elif word.lower() in STATUS_WORDS:
             opts["status"] = STATUS_WORDS[word.lower()]
         else:

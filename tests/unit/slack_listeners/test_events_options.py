@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from slack_bolt import BoltRequest, BoltResponse
 
 from adapters.slack.listeners import events, middleware, options
 from domain import commands as c
-from tests.unit.slack_listeners.support import CHEN, LILY, Desk, body_of, new_ack
+from domain.commands import LineInput
+from domain.users import Front
+from tests.unit.slack_listeners.support import CHEN, LILY, TODAY, Desk, body_of, new_ack
 
 
 def pick(slack: Desk, listener: Any, user: str, typed: str) -> list[dict[str, Any]]:
@@ -64,3 +68,17 @@ def test_a_replayed_request_is_refused_before_any_listener(slack: Desk) -> None:
     assert (replay.status, replay.body) == (401, "replayed request")
     assert middleware.refuse_replays(slack.front, request(None), listener).status == 200  # Socket Mode: no signature
     assert ran == ["listener", "listener"]
+
+
+def test_the_home_tab_lists_an_order_promised_late_among_those_at_risk(slack: Desk) -> None:
+    """1000 bolts with 700 on hand and ten days to make the rest, due tomorrow: promised late, marked at risk —
+    neither overdue nor on hold, and still in the Home tab's orders at risk."""
+    lily = slack.desk.context(Front.slack, LILY)
+    cmd = c.CreateOrder("CUST-001", (LineInput("BOLT-M8X30", Decimal(1000)),), TODAY + timedelta(days=1))
+    number = slack.desk.bus.handle(cmd, lily).params["number"]
+    slack.desk.bus.handle(c.ConfirmOrder(number), lily)
+    assert slack.desk.fake.order(number).at_risk
+    events.on_home_opened(slack.front, {"type": "app_home_opened", "user": CHEN, "tab": "home"}, slack.client)
+    (published,) = slack.client.to("views.publish")
+    assert number in json.dumps(published["view"]["blocks"])
+    assert c.ListOrders(at_risk=True, limit=15) in [m for m, _ in slack.desk.handled]
