@@ -140,3 +140,23 @@ def test_a_shell_on_a_desk_slack_serves_leaves_its_notifications_to_slack(tmp_pa
     assert team and set(team) == {"pending"}  # still Slack's to send
     shown = run_cli(["shell", "--strict"], db, "list\n")  # no token: the shell is the only front end
     assert "📣 [channel:orders]" in shown.stdout
+
+
+def test_a_script_cannot_switch_to_someone_the_desk_does_not_know(tmp_path: Path) -> None:
+    """`/as` a typo would run the rest of the script as whoever spoke before: refused in one line, in the
+    language of who asked, an error for `--strict`; a known user is told in their own language."""
+    db = sqlite_url(tmp_path)
+    desk = make_desk(db, FixedClock(T0))
+    seed(desk)
+    desk.close()
+    done = run_cli(["shell", "--user", "lily", "--strict"], db, "/as wnag\nwhoami\n/as wang\nwhoami\n")
+    assert done.returncode == 1 and "Traceback" not in done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[:2] == [
+        "✖ There is no user “wnag”: still the same user (`admin users` lists who there is).",  # lily reads English
+        "lily> whoami",
+    ]
+    assert lines[2].startswith("You are lily;")  # nothing switched
+    assert lines[3:5] == ["（现在以 wang 的身份操作）", "wang> whoami"]  # wang reads Chinese
+    assert "wang" in lines[5]
+    assert run_cli(["shell", "--user", "lily", "--strict"], db, "/as wang\nwhoami\n").returncode == 0

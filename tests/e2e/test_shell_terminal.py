@@ -52,14 +52,15 @@ def session(desk: Desk, user: str, keys: str) -> str:
 
 def test_ctrl_c_drops_the_line_and_ctrl_d_leaves_with_a_goodbye(seeded: Desk, tmp_path: Path) -> None:
     out = session(seeded, "lily", f"frobnicate{CTRL_C}whoami\r{CTRL_D}")
-    assert out.splitlines() == [
+    lines = out.splitlines()
+    assert lines[:3] == [
         "orderbot shell — you are lily. `help` lists commands, `/as NAME` switches user, `/quit` ends.",  # English
         "Tab completes verbs, order numbers, customer codes and SKUs; ↑ and ↓ bring back earlier lines; "
         "Ctrl-C drops the line, Ctrl-D leaves.",
         f"The log is in {tmp_path / 'orderbot.log'}.",
-        "You are lily; roles: sales; language: en.",  # frobnicate was dropped, never run; no traceback
-        "Bye.",
     ]
+    assert len(lines) == 5 and lines[3].startswith("You are lily;")  # frobnicate was dropped, never run
+    assert lines[4] == "Bye."
     history = (tmp_path / "shell_history").read_text(encoding="utf-8")  # beside var's orderbot.db
     assert "+whoami" in history.splitlines() and "frobnicate" not in history
 
