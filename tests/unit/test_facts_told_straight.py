@@ -262,3 +262,17 @@ def test_list_at_risk_lists_the_orders_promised_late(bus: MessageBus, uow: FakeU
         bus.handle(c.ConfirmOrder(number), ctx(LILY))
     page = bus.handle(c.ListOrders(at_risk=True), ctx(WANG))
     assert ([o.number for o in page.orders], page.total) == ([late], 1)
+
+
+def test_a_due_date_moved_past_the_promise_takes_the_risk_away(bus: MessageBus, uow: FakeUnitOfWork) -> None:
+    number = order(bus, ("NUT-M8", 1500))  # promised 20 days out, due in 5
+    bus.handle(c.ConfirmOrder(number), ctx(LILY))
+    assert uow.order(number).at_risk
+    later = TODAY + timedelta(days=25)
+    view = bus.handle(c.RequestChange(number, (ChangeInput("due_date", when=later),), "customer agreed"), ctx(LILY))
+    while view.code != "cr_applied":
+        (role,) = view.cr.pending_roles()[:1]
+        who = {Role.sales_manager: WANG, Role.production: ZHAO}[role]
+        view = bus.handle(c.ApproveChange(view.cr.number), ctx(who))
+    saved = uow.order(number)
+    assert (saved.due_date, saved.at_risk, saved.late_lines()) == (later, False, [])
