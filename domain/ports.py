@@ -255,10 +255,25 @@ class DeadLetter:
 
 
 @dataclass(frozen=True)
+class UnservedLane:
+    """Notifications for one audience that no running delivering process serves (a customer's, on a desk without
+    Telegram): they are not waiting for anything that will come by itself, so they are not counted as waiting."""
+
+    audience: str  # customer:CUST-001
+    count: int
+    oldest: datetime
+    since: datetime  # when a dispatcher found that no process serves it
+
+
+@dataclass(frozen=True)
 class Backlog:
-    pending: int
+    pending: int  # waiting for a process that serves them (their platform's pace, a retry, quiet hours)
     dead: int
     oldest_pending: datetime | None
+    unserved: int = 0  # pending for audiences no running process serves (see UnservedLane)
+    unserved_lanes: tuple[UnservedLane, ...] = ()  # the largest few of them
+    unserved_audiences: int = 0  # how many audiences in all
+    expired: int = 0  # waited too long for a transport: not sent when one came (deleted like sent ones)
 
 
 class OutboxRepository(Protocol):

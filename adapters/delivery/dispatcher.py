@@ -6,6 +6,11 @@ at a time and its rows go out in outbox order; a failure holds back only that la
 the platform's Retry-After has passed. Nothing is sent inside a database transaction: a slow platform never
 holds SQLite's write lock or a PostgreSQL row lock. A row is marked sent right after its send, so a process
 that dies mid-lane re-sends at most the one message it was sending when its lease runs out.
+
+Before it claims, a dispatcher looks (``adapters.sql.presence``): it says which audience kinds its process serves
+(a heartbeat row), and marks the lanes no live process serves — a customer's lane on a desk without Telegram — so
+`admin outbox` lists them apart instead of as waiting; a lane served again is unmarked, its rows older than
+``delivery.stale_days`` expired rather than sent late.
 """
 
 from __future__ import annotations
@@ -24,13 +29,16 @@ from sqlalchemy import Connection, Engine
 from adapters.delivery.pacing import Pacer
 from adapters.delivery.policy import DeliveryPolicy
 from adapters.sql import lanes as store
+from adapters.sql import presence
+from adapters.sql.engine import READONLY
 from bot.conversation.delivery import Notification, RetryLater, Transport, Undeliverable
 from domain.ports import Clock
 
 log = logging.getLogger(__name__)
 
 
-def _prefixes(transports: Mapping[str, Transport]) -> tuple[str, ...]:
+def audience_kinds(transports: Mapping[str, Transport]) -> tuple[str, ...]:
+    """The audience kinds ("channel:", "customer:", ...) the transports offer now."""
     found: list[str] = []
     for transport in transports.values():
         found += [p for p in getattr(transport, "prefixes", ()) if p not in found]
@@ -52,19 +60,24 @@ class Dispatcher:
         *,
         name: str | None = None,
         pacer: Pacer | None = None,
+        serves: Sequence[str] | None = None,
     ) -> None:
+        """``serves``: the audience kinds this process delivers as configured, whether or not their platform is up
+        now (the runtime passes them; by default what the transports offer when the dispatcher is made)."""
         self.engine, self.clock, self.transports = engine, clock, transports
+        self.serves = tuple(serves) if serves is not None else audience_kinds(transports)
         self.policy = policy or DeliveryPolicy()
         self.name = name or dispatcher_name()
         self.pacer = pacer or Pacer()
         self._lease = timedelta(seconds=self.policy.lease)
         self._pool = ThreadPoolExecutor(self.policy.workers, "orderbot-send") if self.policy.workers > 1 else None
+        self._beat_at: datetime | None = None
 
     @property
     def _prefixes(self) -> tuple[str, ...]:
         """Asked at each pass: a transport whose platform is not up yet offers no prefixes meanwhile, so its
         lanes are left alone (not claimed, not counted as due) until it is."""
-        return _prefixes(self.transports)
+        return audience_kinds(self.transports)
 
     def _transport(self, audience: str) -> Transport | None:
         return next((t for t in self.transports.values() if t.accepts(audience)), None)
@@ -72,9 +85,10 @@ class Dispatcher:
     # -- one pass ---------------------------------------------------------------------------------
     def run_once(self) -> int:
         """Deliver what may go now; returns how many rows were delivered (a digest counts its rows)."""
+        now = self.clock.now()
+        self.look(now)
         if not self._prefixes:
             return 0
-        now = self.clock.now()
         with self.engine.begin() as conn:
             lanes = store.claim_lanes(
                 conn, now, self.name, self._lease, self._prefixes, lambda a: self._transport(a) is not None,
@@ -95,6 +109,41 @@ class Dispatcher:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True)
+        if self._beat_at is not None:
+            try:
+                with self.engine.begin() as conn:
+                    presence.leave(conn, self.name)
+            except Exception:  # the row runs out on its own (delivery.presence)
+                log.exception("could not say this process stopped delivering")
+
+    # -- who serves what --------------------------------------------------------------------------
+    def look(self, now: datetime) -> presence.Settled | None:
+        """Say which kinds this process serves, then mark the lanes no live process serves and unmark those one
+        does (expiring what is stale). A look that finds every mark right writes nothing but the heartbeat, and
+        that only every quarter of ``delivery.presence``. A process that serves nothing says nothing."""
+        if not self.serves:
+            return None
+        try:
+            ttl = timedelta(seconds=self.policy.presence)
+            if self._beat_at is None or not self._beat_at <= now < self._beat_at + ttl / 4:
+                with self.engine.begin() as conn:
+                    presence.beat(conn, self.name, self.serves, now, now + ttl)
+                self._beat_at = now
+            with self.engine.connect().execution_options(**{READONLY: True}) as conn:
+                kinds = presence.live_kinds(conn, now) | set(self.serves)
+                if not presence.unsettled(conn, kinds):
+                    return presence.Settled()
+            days = self.policy.stale_days
+            stale = now - timedelta(days=days) if days > 0 else None
+            with self.engine.begin() as conn:
+                done = presence.settle(conn, kinds, now, stale, self.name)
+        except Exception:  # delivery goes on without the marks; the next look tries again
+            log.exception("could not look which lanes no process serves")
+            return None
+        if done.marked or done.unmarked:
+            log.info("lanes no delivering process serves: %s newly marked, %s served again (%s stale rows expired)",
+                     done.marked, done.unmarked, done.expired)  # fmt: skip
+        return done
 
     # -- one lane ---------------------------------------------------------------------------------
     def _work(self, audience: str, leased_at: datetime) -> int:

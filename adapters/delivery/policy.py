@@ -68,6 +68,10 @@ class DeliveryPolicy:
     lanes_per_pass: int = 100
     rows_per_lane: int = 50
     keep_sent_days: int = 30  # sent notifications are deleted after this many days (0: kept for good)
+    # a notification that waited this long for a transport (a customer's, before Telegram was configured) is not
+    # sent when one comes: it is marked expired instead (0: send them all, however old)
+    stale_days: int = 7
+    presence: float = 300.0  # seconds a delivering process counts as alive after its last heartbeat
 
     def backoff(self, tries: int) -> float:
         return float(min(self.retry_max, self.retry_base * 2 ** max(0, tries - 1)))

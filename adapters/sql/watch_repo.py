@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from adapters.sql import tables as t
 from domain.alerts import Alert
 from domain.lifecycle import CHANGEABLE, NOT_SHIPPED, Status
-from domain.ports import Backlog, DayCounts, DeadLetter, Lease, OrderBrief
+from domain.ports import Backlog, DayCounts, DeadLetter, Lease, OrderBrief, UnservedLane
 from domain.stock import MAIN
 
 o, cu = t.orders.c, t.customers.c
@@ -181,12 +181,30 @@ class SqlDelivery:
         )
         return [DeadLetter(*row) for row in self.session.execute(stmt).all()]
 
-    def backlog(self) -> Backlog:
-        c = t.outbox.c
-        pending = select(func.count(), func.min(c.created_at)).where(c.status == "pending")
-        count, oldest = self.session.execute(pending).one()
-        dead = self.session.execute(select(func.count()).where(c.status == "dead")).scalar_one()
-        return Backlog(int(count), int(dead), oldest)
+    def backlog(self, lanes: int = 10) -> Backlog:
+        """What waits, what was given up on, and apart what no running process serves (its ``lanes`` largest
+        audiences): a lane is unserved when a dispatcher marked it so (adapters.sql.presence)."""
+        c, ln = t.outbox.c, t.outbox_lanes.c
+        on_lanes = select(c.status).join_from(t.outbox, t.outbox_lanes, ln.audience == c.audience)
+        rows = on_lanes.where(c.status == "pending")
+        waiting = rows.where(ln.unserved_since.is_(None)).with_only_columns(func.count(), func.min(c.created_at))
+        count, oldest = self.session.execute(waiting).one()
+        unserved = rows.where(ln.unserved_since.is_not(None))
+        total, audiences = self.session.execute(
+            unserved.with_only_columns(func.count(), func.count(func.distinct(c.audience)))
+        ).one()
+        n = func.count().label("n")
+        largest = (
+            unserved.with_only_columns(c.audience, n, func.min(c.created_at), ln.unserved_since)
+            .group_by(c.audience, ln.unserved_since)
+            .order_by(n.desc(), c.audience)
+            .limit(lanes)
+        )
+        groups = tuple(UnservedLane(*row) for row in self.session.execute(largest))
+        status = select(c.status, func.count()).where(c.status.in_(("dead", "expired"))).group_by(c.status)
+        settled = {str(k): int(v) for k, v in self.session.execute(status)}
+        return Backlog(int(count), settled.get("dead", 0), oldest, int(total), groups, int(audiences),
+                       settled.get("expired", 0))  # fmt: skip
 
     def retry(self, ids: Sequence[int] | None, now: datetime) -> int:
         c = t.outbox.c

@@ -34,7 +34,7 @@ class SchedulerSettings:
 DELIVERY_KEYS = {
     "max_attempts", "retry_base_seconds", "retry_max_seconds", "lease_seconds", "quiet_hours", "urgent",
     "digest_min", "digest_kinds", "slack_per_channel", "slack_burst", "telegram_per_chat",
-    "telegram_per_group_minute", "telegram_per_bot", "workers", "keep_sent_days",
+    "telegram_per_group_minute", "telegram_per_bot", "workers", "keep_sent_days", "stale_days",
 }  # fmt: skip
 SCHEDULER_KEYS = {"enabled", "every_seconds", "leader_seconds", "lease_seconds"}
 ALERT_KEYS = {
@@ -100,6 +100,7 @@ def delivery_policy(data: dict[str, Any], timezone: str) -> DeliveryPolicy:
         telegram_bot=Pace(per_bot, int(per_bot)),
         workers=int(_number(data, "workers", d.workers, s, 1)),
         keep_sent_days=int(_number(data, "keep_sent_days", d.keep_sent_days, s, 0)),
+        stale_days=int(_number(data, "stale_days", d.stale_days, s, 0)),
     )
 
 

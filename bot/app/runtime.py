@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.delivery import Dispatcher, DispatchLoop
+from adapters.delivery.dispatcher import audience_kinds
 from bot.app.bootstrap import Desk
 from bot.app.health import Connector, Health, HeldTransport
 from bot.app.scheduler import Scheduler
@@ -79,12 +80,16 @@ def build_runtime(desk: Desk, slack: Any, telegram: Any, *, scheduler: bool = Tr
     health = Health()
     slack_rt = build_slack(desk, slack, verify_token=False) if slack is not None else None
     tg_rt = TelegramRuntime(desk, telegram) if telegram is not None else None
-    transports: dict[str, Any] = {}
+    configured: dict[str, Any] = {}
     if slack_rt is not None:
-        transports["slack"] = HeldTransport(slack_rt.dispatcher.transports["slack"], health, "slack")
+        configured["slack"] = slack_rt.dispatcher.transports["slack"]
     if tg_rt is not None:
-        transports["telegram"] = HeldTransport(tg_rt.transport, health, "telegram")
-    loop = DispatchLoop(Dispatcher(desk.engine, desk.clock, transports, desk.settings.delivery))
+        configured["telegram"] = tg_rt.transport
+    transports = {name: HeldTransport(inner, health, name) for name, inner in configured.items()}
+    # what this process serves is what is configured, up or not: a platform down is an outage, and its lanes are
+    # not marked unserved meanwhile (adapters.sql.presence)
+    serves = audience_kinds(configured)
+    loop = DispatchLoop(Dispatcher(desk.engine, desk.clock, transports, desk.settings.delivery, serves=serves))
     for rt in (slack_rt, tg_rt):
         if rt is not None:
             rt.front.wake = loop.wake

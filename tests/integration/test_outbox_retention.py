@@ -1,5 +1,6 @@
 """Sent notifications are kept `delivery.keep_sent_days` days, then the leading scheduler deletes them; pending
-and dead-lettered ones are work still owed and stay whatever their age. On SQLite and PostgreSQL."""
+and dead-lettered ones are work still owed and stay whatever their age — except pending ones no running process
+serves, which nobody will send (tests/integration/test_outbox_unserved.py). On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -84,11 +85,14 @@ def test_keep_sent_days_zero_keeps_everything(any_desk: Desk) -> None:
 
 
 def test_finding_old_sent_rows_reads_an_index_not_the_whole_outbox(any_desk: Desk) -> None:
-    """The scheduler looks for old sent rows after every run: with years of notifications that must be an index
-    range, not a read of the outbox (PostgreSQL is told to prefer an index, so a tiny table still shows it)."""
+    """The scheduler looks for old settled rows after every run: with years of notifications each read must be an
+    index range, not a read of the outbox (PostgreSQL is told to prefer an index, so a tiny table still shows it).
+    Three reads: sent rows and expired ones by (status, sent_at), unserved pending ones by status and audience."""
     with statements(any_desk.engine) as sent:
         assert purge_sent(any_desk.engine, any_desk.clock.now()) == 0
-    ((query, params),) = [(q, p) for q, p in sent if q.lstrip().upper().startswith("SELECT")]
+    sent_read, expired_read, unserved_read = [(q, p) for q, p in sent if q.lstrip().upper().startswith("SELECT")]
     with any_desk.engine.begin() as conn:
-        shown = plan(conn, query, params)
-    assert "ix_outbox_status_sent_at" in shown
+        assert "ix_outbox_status_sent_at" in plan(conn, *sent_read)
+        assert "ix_outbox_status_sent_at" in plan(conn, *expired_read)
+        shown = plan(conn, *unserved_read)
+        assert "ix_outbox_" in shown and "SCAN outbox " not in shown
