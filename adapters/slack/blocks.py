@@ -188,11 +188,13 @@ def _fields(pairs: Sequence[tuple[str, str]]) -> list[Block]:
 
 
 def _table(table: Table) -> SectionBlock | None:
-    """A table as a code block of aligned columns, cut with a "…" line when it would not fit."""
+    """A table as a code block of aligned columns, under its title in bold, cut with a "…" line when it would
+    not fit."""
     raw = [line.removeprefix("  ") for line in render_table(table)]
     if not any(line.strip() for line in raw):
         return None
-    budget = TABLE_BUDGET - len("```\n\n```") - len("\n…")
+    heading = f"*{fit(table.title.strip(), 200)}*\n" if table.title.strip() else ""
+    budget = TABLE_BUDGET - len("```\n\n```") - len("\n…") - len(heading)
     kept: list[str] = []
     size = -1
     for line in raw:
@@ -202,7 +204,7 @@ def _table(table: Table) -> SectionBlock | None:
             break
         kept.append(text)
         size += 1 + len(text)
-    return section_block("```\n" + "\n".join(kept) + "\n```")
+    return section_block(heading + "```\n" + "\n".join(kept) + "\n```")
 
 
 # -- buttons ----------------------------------------------------------------------------------------
