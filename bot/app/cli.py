@@ -21,7 +21,9 @@ from domain.errors import OrderbotError
 from domain.ports import Clock
 
 if TYPE_CHECKING:
+    from bot.app.demo import DemoSummary
     from bot.app.runtime import Runtime
+    from bot.conversation.i18n import Translator
 
 
 def _clock() -> Clock:
@@ -122,7 +124,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     slack, telegram = SlackSecrets.from_env(os.environ), TelegramSecrets.from_env(os.environ)
     if slack is None and telegram is None:
-        raise ConfigError("neither SLACK_BOT_TOKEN nor TELEGRAM_BOT_TOKEN is set")
+        raise ConfigError("cfg_no_tokens")
     desk = _desk(settings)
     desk.ensure_admins()
     rt = build_runtime(desk, slack, telegram)
@@ -168,21 +170,33 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app.demo import demo_is_needed, load_demo
+    from bot.conversation.i18n import Translator
 
+    t = Translator(cli_language(settings), settings.zone)
     desk = _desk(settings)
     desk.ensure_admins()
     try:
         if args.if_empty and not settings.demo_when_empty:
-            print("demo_when_empty = false in the config; demo not loaded")
+            print(t("demo_not_wanted"))
             return 0
         if args.if_empty and not demo_is_needed(desk):
-            print("database already has data; demo not loaded")
+            print(t("demo_has_data"))
             return 0
         summary = load_demo(desk, orders=args.orders, seed=args.seed, progress=sys.stderr.isatty())
-        print(f"demo loaded: {summary}")
+        print(demo_summary_text(t, summary))
     finally:
         desk.close()
     return 0
+
+
+def demo_summary_text(t: Translator, summary: DemoSummary) -> str:
+    """What the demo loaded, in a sentence of the command line's language."""
+    statuses = t.text("list_sep").join(
+        t("demo_status_count", status=t.status(status), count=count) for status, count in summary.by_status
+    )
+    return t("demo_loaded", customers=summary.customers, products=summary.products, users=summary.users_added,
+             orders=summary.orders, lines=summary.lines, statuses=statuses, first=summary.first_number,
+             last=summary.last_number)  # fmt: skip
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -119,9 +120,10 @@ def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, 
         try:
             data = tomllib.loads(chosen.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{chosen}: {exc}") from None
+            line, column = _where_in_toml(exc)
+            raise ConfigError("cfg_toml", path=str(chosen), line=line, column=column) from None
     elif path is not None or "ORDERBOT_CONFIG" in env:
-        raise ConfigError(f"{chosen} does not exist")
+        raise ConfigError("cfg_missing", path=str(chosen))
     _reject_unknown(data, chosen)
     core = data.get("orderbot", {})
     policy = data.get("policy", {})
@@ -157,7 +159,7 @@ def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, 
 
 def _channels(raw: Any) -> dict[str, str]:
     if not isinstance(raw, dict) or not all(isinstance(v, str) and v for v in raw.values()):
-        raise ConfigError('slack.channels must map names to Slack channel ids, e.g. { orders = "C0123ABCD" }')
+        raise ConfigError("cfg_slack_channels")
     return {str(k): str(v) for k, v in raw.items()}
 
 
@@ -171,7 +173,7 @@ def _approval(section: dict[str, Any], changes: dict[str, Any]) -> ApprovalPolic
     if "rule" in section:
         raw = section["rule"]
         if not isinstance(raw, list) or not raw:
-            raise ConfigError("approval.rule must be one or more [[approval.rule]] tables")
+            raise ConfigError("cfg_rules")
         rules = tuple(_rule(i, r) for i, r in enumerate(raw, 1))
     window = default.window
     if "penalty" in changes:
@@ -179,12 +181,12 @@ def _approval(section: dict[str, Any], changes: dict[str, Any]) -> ApprovalPolic
             tiers = tuple((int(days), _decimal(pct, "changes.penalty")) for days, pct in changes["penalty"])
             window = ChangeWindow(tiers)
         except (TypeError, ValueError):
-            raise ConfigError("changes.penalty must be pairs of [days, percent], e.g. [[7, 10], [14, 5]]") from None
+            raise ConfigError("cfg_penalty_pairs") from None
         if any(days < 0 or not Decimal(0) <= pct <= 100 for days, pct in window.tiers):
-            raise ConfigError("changes.penalty: days must be ≥ 0 and percent between 0 and 100")
+            raise ConfigError("cfg_penalty_range")
     many = changes.get("many_per_month", default.many_changes)
     if not isinstance(many, int) or many < 0:
-        raise ConfigError("changes.many_per_month must be a whole number ≥ 0")
+        raise ConfigError("cfg_many_per_month")
     return ApprovalPolicy(rules, window, many, _distinct(section, rules))
 
 
@@ -197,72 +199,80 @@ def _distinct(section: dict[str, Any], rules: tuple[ApprovalRule, ...]) -> Decim
     if raw is False:
         return None
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-        raise ConfigError("approval.distinct_approvers_over must be an amount ≥ 0 (or false: never)")
+        raise ConfigError("cfg_distinct")
     limit = _decimal(raw, "approval.distinct_approvers_over")
     if not limit.is_finite() or limit < 0:
-        raise ConfigError("approval.distinct_approvers_over must be an amount ≥ 0 (or false: never)")
+        raise ConfigError("cfg_distinct")
     return limit
 
 
 def _rule(i: int, raw: Any) -> ApprovalRule:
     where = f"approval.rule #{i}"
     if not isinstance(raw, dict):
-        raise ConfigError(f"{where} must be a table")
+        raise ConfigError("cfg_rule_table", key=where)
     unknown = set(raw) - RULE_KEYS
     if unknown:
-        raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]} (keys: {', '.join(sorted(RULE_KEYS))})")
+        raise ConfigError("cfg_unknown_key", where=where, key=sorted(unknown)[0], allowed=sorted(RULE_KEYS))
     try:
         roles = tuple(Role(r) for r in raw.get("roles", []))
     except ValueError:
-        raise ConfigError(f"{where}: roles must be among {', '.join(r.value for r in Role)}") from None
+        raise ConfigError("cfg_rule_roles", key=where, allowed=[r.value for r in Role]) from None
     if not roles:
-        raise ConfigError(f"{where}: give the roles that must approve")
+        raise ConfigError("cfg_rule_no_roles", key=where)
     when = raw.get("when", [])
     when = [when] if isinstance(when, str) else when
     bad = [w for w in when if w not in CONDITIONS]
     if bad:
-        raise ConfigError(f"{where}: unknown condition {bad[0]!r} (conditions: {', '.join(CONDITIONS)})")
+        raise ConfigError("cfg_rule_condition", key=where, value=bad[0], allowed=list(CONDITIONS))
     limits = {k: _decimal(raw[k], f"{where}.{k}") for k in ("amount_delta_over", "sunk_cost_over") if k in raw}
     if not when and not limits:
-        raise ConfigError(f"{where}: give `when` conditions or a limit (amount_delta_over, sunk_cost_over)")
+        raise ConfigError("cfg_rule_no_when", key=where)
     return ApprovalRule(roles, frozenset(when), **limits)
 
 
 def _reject_unknown(data: dict[str, Any], where: Path) -> None:
     for section, value in data.items():
         if section not in _KNOWN:
-            raise ConfigError(f"{where}: unknown section [{section}]")
+            raise ConfigError("cfg_unknown_section", where=str(where), section=section)
         allowed = _KNOWN[section]
         if allowed is not None and isinstance(value, dict):
             for key in value:
                 if key not in allowed:
-                    raise ConfigError(f"{where}: unknown key {section}.{key} (keys: {', '.join(sorted(allowed))})")
+                    raise ConfigError(
+                        "cfg_unknown_key", where=str(where), key=f"{section}.{key}", allowed=sorted(allowed)
+                    )
+
+
+def _where_in_toml(exc: tomllib.TOMLDecodeError) -> tuple[str, str]:
+    """The line and column a TOML error names (its message is English; where it is, is enough to find it)."""
+    found = re.search(r"line (\d+), column (\d+)", str(exc))
+    return (found.group(1), found.group(2)) if found else ("?", "?")
 
 
 def _decimal(value: Any, name: str) -> Decimal:
     try:
         return Decimal(str(value))
     except InvalidOperation:
-        raise ConfigError(f"{name} must be a number, not {value!r}") from None
+        raise ConfigError("cfg_not_number", key=name, value=value) from None
 
 
 def _zone(name: str) -> None:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"unknown timezone {name!r}") from None
+        raise ConfigError("cfg_timezone", value=name) from None
 
 
 def _validate(s: Settings) -> None:
     if s.language not in LANGUAGES:
-        raise ConfigError(f"language must be one of {', '.join(LANGUAGES)}, not {s.language!r}")
+        raise ConfigError("cfg_language", allowed=list(LANGUAGES), value=s.language)
     if s.shell_notifications not in SHELL_NOTIFICATIONS:
-        raise ConfigError(f'shell.notifications must be "auto", "on" or "off", not {s.shell_notifications!r}')
+        raise ConfigError("cfg_shell_notifications", value=s.shell_notifications)
     if s.stock.reorder_factor < 1:
-        raise ConfigError("stock.reorder_factor must be at least 1")
+        raise ConfigError("cfg_reorder_factor")
     if not Decimal(0) <= s.policy.max_discount_pct <= Decimal(100):
-        raise ConfigError("policy.max_discount_pct must be between 0 and 100")
+        raise ConfigError("cfg_max_discount")
     for kind, audiences in s.routes.items():
         for audience in audiences:
             if ":" not in audience:
-                raise ConfigError(f"routes.{kind}: {audience!r} is not kind:name (e.g. channel:orders)")
+                raise ConfigError("cfg_route", kind=kind, value=audience)

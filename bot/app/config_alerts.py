@@ -16,11 +16,22 @@ from domain.users import Role
 
 
 class ConfigError(OrderbotError):
+    """A wrong setting: ``code`` names its message in the catalogs (``cfg_…``, said in the reader's language),
+    ``params`` fill it; a sentence that is no catalog key is the detail of the general ``config_error``."""
+
     code = "config_error"
     default = "Configuration problem: {detail}"
 
-    def __init__(self, detail: str) -> None:
-        super().__init__("config_error", detail=detail)
+    def __init__(self, code: str, /, **params: Any) -> None:
+        if params or code.startswith("cfg_"):
+            super().__init__(code, **params)
+        else:
+            super().__init__("config_error", detail=code)
+
+    def english(self) -> str:
+        from bot.conversation.i18n import Translator  # the catalogs say it in English too (logs, str(err))
+
+        return Translator("en", ZoneInfo("UTC"))(self.code, **self.params)
 
 
 @dataclass(frozen=True)
@@ -46,7 +57,7 @@ ALERT_KEYS = {
 def _number(data: dict[str, Any], key: str, default: float, section: str, minimum: float = 0.0) -> float:
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
-        raise ConfigError(f"{section}.{key} must be a number ≥ {minimum:g}, not {value!r}")
+        raise ConfigError("cfg_number", key=f"{section}.{key}", minimum=minimum, value=value)
     return float(value)
 
 
@@ -59,12 +70,12 @@ def _clock_time(value: Any, name: str) -> time | None:
         hours, minutes = str(value).split(":")
         return time(int(hours), int(minutes))
     except ValueError:
-        raise ConfigError(f'{name} must be a time of day like "18:00" (or "" for none), not {value!r}') from None
+        raise ConfigError("cfg_time", key=name, value=value) from None
 
 
 def _kinds(value: Any, name: str) -> frozenset[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f'{name} must be a list of event kinds, e.g. ["alert_approval_escalated"]')
+        raise ConfigError("cfg_kinds", key=name)
     return frozenset(value)
 
 
@@ -76,7 +87,7 @@ def delivery_policy(data: dict[str, Any], timezone: str) -> DeliveryPolicy:
         start, _, end = str(raw).partition("-")
         first, last = (_clock_time(part.strip(), "delivery.quiet_hours") for part in (start, end))
         if first is None or last is None or first == last:
-            raise ConfigError(f'delivery.quiet_hours must be like "22:00-07:00", not {raw!r}')
+            raise ConfigError("cfg_quiet_hours", value=raw)
         quiet = QuietHours(first, last, ZoneInfo(timezone))
     burst = int(_number(data, "slack_burst", d.slack_channel.burst, s, 1))
     per_bot = _number(data, "telegram_per_bot", d.telegram_bot.per_second, s, 1)
@@ -119,10 +130,10 @@ def alert_policy(data: dict[str, Any], timezone: str) -> AlertPolicy:
     remind = _number(data, "approval_remind_hours", d.approval_remind_hours, s, 0)
     escalate = _number(data, "approval_escalate_hours", d.approval_escalate_hours, s, 0)
     if escalate < remind:
-        raise ConfigError("alerts.approval_escalate_hours must not be less than alerts.approval_remind_hours")
+        raise ConfigError("cfg_escalate_before_remind")
     channels = data.get("summary_channels", dict(d.summary_channels))
     if not isinstance(channels, dict) or not all(isinstance(v, str) and v for v in channels.values()):
-        raise ConfigError('alerts.summary_channels maps a channel to "*" or a customer code, e.g. { orders = "*" }')
+        raise ConfigError("cfg_summary_channels")
     return AlertPolicy(
         due_soon_days=int(_number(data, "due_soon_days", d.due_soon_days, s, 0)),
         stages=_stages(data["stages"]) if "stages" in data else dict(DEFAULT_STAGES),
@@ -140,22 +151,22 @@ def _role(value: Any, where: str) -> Role:
     try:
         return Role(str(value))
     except ValueError:
-        raise ConfigError(f"{where}: {value!r} is not a role ({', '.join(r.value for r in Role)})") from None
+        raise ConfigError("cfg_not_role", key=where, value=value, allowed=[r.value for r in Role]) from None
 
 
 def _stages(raw: Any) -> dict[Status, StageSla]:
     """[alerts.stages] pending_confirmation = { hours = 24, role = "sales_manager" }; hours = 0 turns one off."""
     if not isinstance(raw, dict):
-        raise ConfigError("alerts.stages must be a table of stage = { hours = N, role = ROLE }")
+        raise ConfigError("cfg_stages")
     stages: dict[Status, StageSla] = dict(DEFAULT_STAGES)
     for name, spec in raw.items():
         where = f"alerts.stages.{name}"
         try:
             stage = Status(name)
         except ValueError:
-            raise ConfigError(f"{where}: not a stage ({', '.join(s.value for s in Status)})") from None
+            raise ConfigError("cfg_not_stage", key=where, allowed=[s.value for s in Status]) from None
         if not isinstance(spec, dict) or set(spec) - {"hours", "role"} or "hours" not in spec:
-            raise ConfigError(f"{where} must be {{ hours = N, role = ROLE }}")
+            raise ConfigError("cfg_stage_spec", key=where)
         hours = _number(spec, "hours", 0, where, 0)
         default = DEFAULT_STAGES.get(stage)
         role = _role(spec["role"], where) if "role" in spec else (default.role if default else Role.sales_manager)
@@ -165,7 +176,7 @@ def _stages(raw: Any) -> dict[Status, StageSla]:
 
 def _escalation(raw: Any) -> dict[Role, Role]:
     if not isinstance(raw, dict):
-        raise ConfigError('alerts.escalate_to maps an approving role to its manager role, e.g. { finance = "admin" }')
+        raise ConfigError("cfg_escalate_to")
     found = dict(DEFAULT_ESCALATION)
     for role, manager in raw.items():
         found[_role(role, "alerts.escalate_to")] = _role(manager, f"alerts.escalate_to.{role}")

@@ -146,9 +146,9 @@ def http_server(runtime: SlackRuntime | None, host: str = "0.0.0.0", port: int =
     header checked first; 503 while Telegram is not up, so Telegram sends the update again later) and
     `/healthz`: 200 while the process serves, with each platform's status as JSON (``Health.report``)."""
     if runtime is not None and not runtime.secrets.signing_secret:
-        raise ConfigError("SLACK_SIGNING_SECRET is required for `orderbot serve` (HTTP mode)")
+        raise ConfigError("cfg_signing_secret")
     if telegram is not None and not telegram.secrets.webhook_secret:
-        raise ConfigError("TELEGRAM_WEBHOOK_SECRET is required for the Telegram webhook")
+        raise ConfigError("cfg_webhook_secret")
     handler = SlackRequestHandler(runtime.app) if runtime is not None else None
     if health is None:  # nobody reports otherwise: what is served is up
         health = Health()
@@ -193,5 +193,5 @@ def socket_mode(runtime: SlackRuntime) -> SocketModeHandler:
     """Socket Mode: the bot dials out to Slack (apps.connections.open with the app-level token), so a
     factory behind a firewall needs no public URL."""
     if not runtime.secrets.app_token:
-        raise ConfigError("SLACK_APP_TOKEN (xapp-…) is required for Socket Mode")
+        raise ConfigError("cfg_app_token")
     return SocketModeHandler(runtime.app, runtime.secrets.app_token, web_client=runtime.front.client)

@@ -113,12 +113,12 @@ def test_demo_if_empty_respects_the_config(tmp_path: Path) -> None:
     assert run_cli(["db", "upgrade"], db).returncode == 0
     config = tmp_path / "orderbot.toml"
     config.write_text("[orderbot]\ndemo_when_empty = false\n", encoding="utf-8")
-    off = run_cli(["--config", str(config), "demo", "--if-empty", "--orders", "20"], db)
+    off = run_cli(["--config", str(config), "demo", "--if-empty", "--orders", "20"], db, ORDERBOT_LANGUAGE="en")
     assert off.returncode == 0 and "not loaded" in off.stdout
-    on = run_cli(["demo", "--if-empty", "--orders", "20"], db)
-    assert on.returncode == 0 and "demo loaded" in on.stdout
-    again = run_cli(["demo", "--if-empty", "--orders", "20"], db)
-    assert "already has data" in again.stdout
+    on = run_cli(["demo", "--if-empty", "--orders", "20"], db, ORDERBOT_LANGUAGE="en")
+    assert on.returncode == 0 and "demo loaded: 120 customers" in on.stdout and "DemoSummary" not in on.stdout
+    again = run_cli(["demo", "--if-empty", "--orders", "20"], db)  # the command line's language: the config's
+    assert "数据库中已有数据" in again.stdout
 
 
 def test_a_shell_on_a_desk_slack_serves_leaves_its_notifications_to_slack(tmp_path: Path) -> None:

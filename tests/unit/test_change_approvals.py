@@ -241,7 +241,7 @@ def test_refused_approvals_show_in_the_orders_history_in_time_order(bus: Message
     assert all(e.outcome == "denied" for e in view.refused) and all(e.outcome == "ok" for e in view.entries)
     shown = render(view, EN, TODAY)
     refused_rows = shown.tables[-1].rows
-    assert [row[2] for row in refused_rows] == [f"approve {cr}", "request_change", f"approve {cr}"]
+    assert [row[2] for row in refused_rows] == [f"approve {cr}", "request a change", f"approve {cr}"]  # in words
     ids = [e.id for e in view.refused]
     assert len(set(ids)) == 3 and [e.id for e in bus.handle(c.OrderHistory(number), ctx(WANG)).refused] == ids
 

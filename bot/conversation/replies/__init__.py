@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bot.conversation.i18n import Translator
@@ -14,8 +13,10 @@ from bot.conversation.language.verbs import VERBS
 from bot.conversation.replies import alerts as al
 from bot.conversation.replies import changes as ch
 from bot.conversation.replies import contacts as ct
+from bot.conversation.replies import history as hi
 from bot.conversation.replies import orders as o
 from bot.conversation.replies import stock as s
+from bot.conversation.replies.events import render_event
 from bot.conversation.replies.message import Button, Message, Table
 from domain.errors import ConfirmationFailed, OrderbotError, UnknownUser
 from domain.orders import Order
@@ -93,9 +94,9 @@ def render(result: Any, t: Translator, today: date) -> Message:
     if isinstance(result, OrderPage):
         return o.page(t, result, today, customer=result.title_code == "my_orders_title")
     if isinstance(result, OrderHistoryView):
-        return o.history(t, result)
+        return hi.history(t, result)
     if isinstance(result, DiffView):
-        return o.diff(t, result)
+        return hi.diff(t, result)
     if isinstance(result, UserView):
         return o.whoami(t, result)
     if isinstance(result, UsersView):
@@ -127,46 +128,14 @@ def render_help(t: Translator, verb: str | None) -> Message:
     if verb is None:
         rows = [[v.name, " / ".join(v.aliases[:2]), t(f"help_{v.name}")] for v in VERBS]
         return Message(title=t("help_title"), tables=[Table(["", "", ""], rows)], lines=[t("help_footer")])
+    # what one types is shown as such (`…`), in every language: the words of the command are the same in all
     usage, example = HELP[verb]
     aliases = next(v.aliases for v in VERBS if v.name == verb)
     return Message(
-        title=f"{verb} — {t(f'help_{verb}')}",
-        fields=[(t("help_usage"), usage), (t("help_example"), example), (t("help_aliases"), ", ".join(aliases))],
-    )
-
-
-def render_event(kind: str, payload: dict[str, Any], t: Translator) -> str:
-    """One line for a channel; unknown kinds still say something useful."""
-    params = dict(payload)
-    key = f"ev_{kind}"
-    if kind == "order_status_changed" and params.get("reason"):
-        key = "ev_order_status_changed_reason"
-    if kind == "role_changed":
-        key = "ev_role_changed_granted" if params.get("granted") else "ev_role_changed_revoked"
-    if kind == "customer_change_decided":
-        key = f"ev_customer_change_decided_{'approved' if params.get('outcome') == 'approved' else 'rejected'}"
-    if kind in al.ALERT_KINDS:
-        key = al.event_key(kind, params, t)
-    if "amount" in params:
-        params["amount"] = t.money(_dec(params["amount"]))
-    if kind == "order_changed":
-        params["changes"] = ch.summary_text(t, params.get("changes", []))
-    for name in ("required", "roles", "pending"):
-        if isinstance(params.get(name), list):
-            params[name] = ch.roles_text(t, params[name])
-    if isinstance(params.get("kinds"), list):
-        params["kinds"] = ", ".join(t(f"kindname_{k}") for k in params["kinds"])
-    if kind == "cr_created":
-        params["risk"] = t(f"risk_{params.get('risk')}")
-    text = t(key, **params)
-    return text if text != key else f"{kind}: {payload}"
-
-
-def _dec(value: Any) -> Any:
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return value
+        title=f"`{verb}` — {t(f'help_{verb}')}",
+        fields=[(t("help_usage"), f"`{usage}`"), (t("help_example"), f"`{example}`"),
+                (t("help_aliases"), t.text("list_sep").join(f"`{a}`" for a in aliases))],
+    )  # fmt: skip
 
 
 def render_batch(kind: str, payloads: Sequence[dict[str, Any]], t: Translator) -> str:

@@ -43,8 +43,8 @@ def contacts_view(t: Translator, view: ContactsView) -> Message:
     headers = [t(k) for k in ("lbl_line", "lbl_contact", "lbl_telegram_user", "lbl_chat", "lbl_language",
                               "lbl_bound_at", "lbl_invited_by", "lbl_state")]  # fmt: skip
     rows = [
-        [f"{k.id}", k.name, k.telegram_user, k.chat_id, k.language or t("lbl_none"), t.when(k.bound_at), k.invited_by,
-         t("contact_state_active" if k.active else "contact_state_revoked")]
+        [f"{k.id}", k.name, k.telegram_user, k.chat_id, t.language(k.language) if k.language else t("lbl_none"),
+         t.when(k.bound_at), k.invited_by, t("contact_state_active" if k.active else "contact_state_revoked")]
         for k in view.contacts
     ]  # fmt: skip
     msg = Message(

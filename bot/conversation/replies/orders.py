@@ -8,11 +8,10 @@ from typing import Any
 from bot.conversation.i18n import Translator
 from bot.conversation.replies.message import Button, Message, Table
 from domain import commands as c
-from domain.history import AuditEntry, Change
 from domain.lifecycle import CHANGEABLE, NOT_SHIPPED, Status
 from domain.money import plain
 from domain.orders import Order
-from domain.results import CustomersView, DiffView, Done, OrderHistoryView, OrderPage, ProductsView, UsersView, UserView
+from domain.results import CustomersView, Done, OrderPage, ProductsView, UsersView, UserView
 
 PUBLIC_RESULTS = {"order_created", "order_confirmed", "order_moved", "order_shipped"}
 
@@ -78,7 +77,7 @@ def show(t: Translator, order: Order, today: date) -> Message:
     fields += [
         (t("lbl_priority"), t("lbl_rush") if order.rush else t("lbl_normal")),
         (t("lbl_owner"), order.owner),
-        (t("lbl_source"), order.source),
+        (t("lbl_source"), t.front(order.source)),
         (t("lbl_created"), t.when(order.created_at)),
     ]
     if order.po_ref:
@@ -149,77 +148,16 @@ def page(t: Translator, result: OrderPage, today: date, customer: bool = False) 
     return msg
 
 
-def history(t: Translator, view: OrderHistoryView) -> Message:
-    headers = [t(k) for k in ("lbl_version", "lbl_when", "lbl_who", "lbl_action", "lbl_why")]
-    rows = [
-        [f"v{e.version}" if e.version else "", t.when(e.at), f"{e.actor} ({e.front})", e.action,
-         " · ".join(x for x in (e.reason, e.detail) if x)]
-        for e in view.entries
-    ]  # fmt: skip
-    msg = Message(title=t("history_title", number=view.order.number), tables=[Table(headers, rows)])
-    if view.refused:
-        # an attempt on one of the order's change requests names it (CR-…): it was refused there
-        refused = [[t.when(e.at), f"{e.actor} ({e.front})", _attempt(e, view.order.number), e.detail]
-                   for e in view.refused]  # fmt: skip
-        msg.lines.append(t("refused_title") + ":")
-        msg.tables.append(Table([t("lbl_when"), t("lbl_who"), t("lbl_action"), t("lbl_why")], refused))
-    return msg
-
-
-def _attempt(entry: AuditEntry, number: str) -> str:
-    return entry.action if entry.subject == number else f"{entry.action} {entry.subject}"
-
-
-def diff(t: Translator, view: DiffView) -> Message:
-    d = view.diff
-    if d.empty:
-        return Message(title=t("diff_empty", old=d.old_version, new=d.new_version))
-    rows = [[_where(c), _field_label(t, c), _show(t, c, c.old), _show(t, c, c.new)] for c in d.changes]
-    msg = Message(
-        title=t("diff_title", number=d.number, old=d.old_version, new=d.new_version),
-        tables=[Table([t("lbl_line"), t("lbl_field"), t("lbl_before"), t("lbl_after")], rows)] if rows else [],
-    )
-    msg.lines += [t("line_added", **ln) for ln in d.added_lines]
-    msg.lines += [t("line_removed", **ln) for ln in d.removed_lines]
-    return msg
-
-
-def _where(change: Change) -> str:
-    return f"{change.line} {change.sku}" if change.line is not None else ""
-
-
-_FIELD_LABELS = {
-    "status": "lbl_status", "due_date": "lbl_due", "amount": "lbl_amount", "owner": "lbl_owner",
-    "po_ref": "lbl_po", "rush": "lbl_priority", "notes": "lbl_notes", "carrier": "lbl_shipment",
-    "tracking": "lbl_shipment", "held_from": "lbl_held_from", "quantity": "lbl_qty", "unit_price": "lbl_price",
-    "requested_date": "lbl_requested", "confirmed_date": "lbl_confirmed", "customer": "lbl_customer",
-}  # fmt: skip
-
-
-def _field_label(t: Translator, change: Change) -> str:
-    key = _FIELD_LABELS.get(change.field)
-    return t(key) if key else change.field
-
-
-def _show(t: Translator, change: Change, value: Any) -> str:
-    if value is None or value == "":
-        return t("lbl_none")
-    if change.field in ("status", "held_from"):
-        return t.status(str(value))
-    if change.field == "rush":
-        return t("lbl_rush") if value else t("lbl_normal")
-    return str(value)
-
-
 def whoami(t: Translator, view: UserView) -> Message:
     user = view.user
     roles = ", ".join(t.name("role_", r.value) for r in sorted(user.roles, key=lambda r: r.value)) or t("no_roles")
-    return Message(title=t("whoami", name=user.name, roles=roles, language=t.lang))
+    return Message(title=t("whoami", name=user.name, roles=roles, language=t.language(t.lang)))
 
 
 def users(t: Translator, view: UsersView) -> Message:
     rows = [
-        [u.name, u.slack_id or "", u.telegram_id or "", ", ".join(sorted(r.value for r in u.roles))] for u in view.users
+        [u.name, u.slack_id or "", u.telegram_id or "", t.value(sorted(t.name("role_", r.value) for r in u.roles))]
+        for u in view.users
     ]
     return Message(title=t("users_title"), tables=[Table([t("lbl_user"), "Slack", "Telegram", t("lbl_roles")], rows)])
 

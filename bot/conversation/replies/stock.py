@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from bot.conversation.i18n import Translator
@@ -23,6 +24,29 @@ from domain.results import (
 
 def _q(value: object) -> str:
     return plain(value) if hasattr(value, "is_finite") else str(value)  # type: ignore[arg-type]
+
+
+# Why the core moved stock, in its own short words (kept so in the ledger): each put into the reader's words.
+MOVED_BECAUSE = (
+    (re.compile(r"^change (CR-\d+)$"), "moved_change"),
+    (re.compile(r"^received on (\S+)$"), "moved_received"),
+    (re.compile(r"^output of (\S+)$"), "moved_output"),
+    (re.compile(r"^(order confirmed|order cancelled|order resumed|shipped)$"), ""),
+)
+
+
+def moved_why(t: Translator, reason: str) -> str:
+    """A ledger entry's reason: the core's own words in the reader's language; what a person typed, as typed."""
+    for pattern, key in MOVED_BECAUSE:
+        found = pattern.match(reason.strip())
+        if found:
+            return t(key, ref=found.group(1)) if key else t("moved_" + found.group(1).replace(" ", "_"))
+    return reason
+
+
+def _signed(value: Decimal) -> str:
+    """A movement: +5, -2.5, 0 — in the desk's Decimal form, never 1E+1 or 5.000."""
+    return ("+" if value > 0 else "") + plain(value)
 
 
 def stock(t: Translator, view: StockSummary) -> Message:
@@ -52,8 +76,7 @@ def stock(t: Translator, view: StockSummary) -> Message:
         msg.tables.append(Table([t(h) for h in headers], rows))
     if view.incoming:
         rows = [[t.date(when), _q(qty)] for when, qty in sorted(view.incoming, key=lambda x: str(x[0]))]
-        msg.lines.append(t("lbl_incoming") + ":")
-        msg.tables.append(Table([t("lbl_eta"), t("lbl_qty")], rows))
+        msg.tables.append(Table([t("lbl_eta"), t("lbl_qty")], rows, title=t("lbl_incoming")))
     return msg
 
 
@@ -65,8 +88,9 @@ def atp(t: Translator, a: AtpAnswer) -> Message:
 def ledger(t: Translator, view: LedgerView) -> Message:
     headers = ["lbl_when", "lbl_kind", "lbl_on_hand", "lbl_reserved", "lbl_order", "lbl_ref", "lbl_who", "lbl_why"]
     rows = [
-        [t.when(m.at), t.name("move_", m.kind.value), f"{m.on_hand_delta:+}", f"{m.reserved_delta:+}",
-         f"{m.order_number} {m.line_no or ''}".strip(), m.ref, m.actor, m.reason]
+        [t.when(m.at), t.name("move_", m.kind.value), _signed(m.on_hand_delta), _signed(m.reserved_delta),
+         f"{m.order_number} {m.line_no or ''}".strip(), t.name("ref_", m.ref) if m.ref else "", m.actor,
+         moved_why(t, m.reason)]
         for m in view.moves
     ]  # fmt: skip
     item = view.item

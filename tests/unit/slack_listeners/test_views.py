@@ -78,7 +78,7 @@ def test_bad_input_stays_in_the_form_in_the_users_language_and_runs_nothing(slac
     assert answer["response_action"] == "errors"
     assert answer["errors"] == {
         "qty1": "“lots” 不是有效数量：需为正数，最多 3 位小数。",
-        "due_text": "「提前两周」是相对当前交期的调整，只能用于修改订单（set … due 提前两周）。",
+        "due_text": "「提前两周」是相对当前交期的调整，只能用于修改订单（`set … due 提前两周`）。",
     }
     assert slack.desk.handled == [] and slack.client.calls == []
 
