@@ -200,12 +200,6 @@ def talk_through_the_day() -> tuple[Said, FakeUnitOfWork]:
     return said, fake
 
 
-# replies/changes.py shows a change request's front end ("shell") and its refused attempts' actions ("approve") as
-# codes; its owner puts them into words (reported with issue 13). Until then, allowed in change request views only —
-# and test_a_change_request_view_is_chinese_too says when that is done.
-IN_CHANGE_VIEWS = {"shell", "approve"}
-
-
 def _change_view(text: str) -> bool:
     return ZH("lbl_base") in text and ZH("lbl_evidence") in text
 
@@ -214,7 +208,7 @@ def test_a_day_at_the_desk_is_said_in_chinese(day: tuple[Said, FakeUnitOfWork]) 
     said, _ = day
     found = {}
     for typed, text, echo in said:
-        words = english_in(text, echo | (IN_CHANGE_VIEWS if _change_view(text) else set()))
+        words = english_in(text, echo)
         if words:
             found[typed] = words
     assert not found
@@ -224,7 +218,6 @@ def test_a_day_at_the_desk_is_said_in_chinese(day: tuple[Said, FakeUnitOfWork]) 
         assert words in replies, words
 
 
-@pytest.mark.xfail(strict=True, reason="replies/changes.py: the request's front end and refused actions are codes")
 def test_a_change_request_view_is_chinese_too(day: tuple[Said, FakeUnitOfWork]) -> None:
     said, _ = day
     views = [text for _, text, _ in said if _change_view(text)]

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.conversation.i18n import Translator
-from bot.conversation.replies.message import Button, Message, Table
+from bot.conversation.replies.message import Button, Message, Table, display_width, pad
 from domain import commands as c
 from domain.changes import ChangeRequest, CRStatus, Decision, RequestedChange
 from domain.impact import Impact, LineImpact
@@ -166,18 +166,20 @@ def change_view(t: Translator, view: ChangeView) -> Message:
     msg.fields = [
         (t("lbl_order"), f"{cr.order_number} ({cr.customer})"),
         (t("lbl_status"), t.name("cr_status_", cr.status.value)),
-        (t("lbl_requested_by"), f"{cr.requested_by} · {t.when(cr.requested_at)} · {cr.front}"),
+        (t("lbl_requested_by"), f"{cr.requested_by} · {t.when(cr.requested_at)} · {t.front(cr.front)}"),
         (t("lbl_reason"), cr.reason),
         (t("lbl_evidence"), cr.evidence or t("lbl_none")),
         (t("lbl_base"), f"v{cr.base_version}"),
     ]
     msg.lines = ["  • " + change_text(t, ch) for ch in cr.requested]
     impact = Impact.from_dict(cr.impact)
-    width = max(len(s) for s, _ in impact_lines(t, impact))
-    msg.lines += [f"  {section.ljust(width)}  {text}" for section, text in impact_lines(t, impact)]
+    sections = impact_lines(t, impact)
+    width = max(display_width(s) for s, _ in sections)
+    msg.lines += [f"  {pad(section, width)}  {text}" for section, text in sections]
     msg.tables = [approvals_table(t, cr)]
     if view.refused:
-        msg.lines.append(t("refused_title") + ": " + ", ".join(f"{e.actor} ({e.action})" for e in view.refused))
+        refused = ", ".join(f"{e.actor} ({t.action(e.action)})" for e in view.refused)
+        msg.lines.append(t("refused_title") + ": " + refused)
     if cr.status is CRStatus.pending:
         msg.buttons = [
             Button(t("btn_approve_cr"), f"approve {cr.number}", "primary", c.ApproveChange(cr.number)),
