@@ -8,6 +8,7 @@ from typing import Any
 from bot.conversation.i18n import Translator
 from bot.conversation.replies.message import Message, Table
 from domain.alerts import Alert
+from domain.ports import Backlog
 from domain.results import AlertsView, DeadLettersView, ScanReport
 
 ALERT_KINDS = frozenset({"alert_cleared", "daily_summary", "stock_digest", "order_at_risk"})
@@ -82,6 +83,7 @@ def _about(t: Translator, detail: dict[str, Any]) -> str:
 def dead_letters(t: Translator, view: DeadLettersView) -> Message:
     b = view.backlog
     lines = [t("dead_oldest", since=t.when(b.oldest_pending))] if b.oldest_pending else []
+    lines += unserved(t, b)
     if not view.rows:
         return Message(title=t("dead_none", pending=b.pending), lines=lines)
     rows = [
@@ -93,3 +95,28 @@ def dead_letters(t: Translator, view: DeadLettersView) -> Message:
         tables=[Table(headers, rows)],
         lines=[*lines, t("dead_hint")],
     )
+
+
+# The audience kinds and the platform that serves them: what is missing, and what to do about it.
+_SERVED_BY = {"customer": "customer", "channel": "staff", "user": "staff", "role": "staff"}
+
+
+def unserved(t: Translator, b: Backlog) -> list[str]:
+    """Notifications no running bot process serves, apart from those waiting: per audience why, how many and
+    since when, then what to do for each kind found; and how many were too old to send when a transport came."""
+    out: list[str] = []
+    if b.unserved:
+        out.append(t("unserved_title", count=b.unserved))
+        for g in b.unserved_lanes:
+            why = t(f"unserved_{_SERVED_BY.get(g.audience.partition(':')[0], 'other')}")
+            out.append(t("unserved_line", reason=why, count=g.count, audience=t.audience(g.audience),
+                         since=t.when(g.oldest)))  # fmt: skip
+        rest = b.unserved_audiences - len(b.unserved_lanes)
+        if rest > 0:
+            shown = sum(g.count for g in b.unserved_lanes)
+            out.append(t("unserved_more", count=b.unserved - shown, audiences=rest))
+        kinds = {_SERVED_BY.get(g.audience.partition(":")[0], "other") for g in b.unserved_lanes}
+        out += [t(f"unserved_do_{kind}") for kind in ("customer", "staff", "other") if kind in kinds]
+    if b.expired:
+        out.append(t("outbox_expired", count=b.expired))
+    return out
