@@ -77,7 +77,7 @@ def _about(t: Translator, detail: dict[str, Any]) -> str:
         return t.status(str(detail["stage"]))
     if detail.get("role"):
         return t.name("role_", str(detail["role"]))
-    return str(detail.get("audience", ""))
+    return t.audience(str(detail.get("audience", "")))
 
 
 def dead_letters(t: Translator, view: DeadLettersView) -> Message:
@@ -87,8 +87,10 @@ def dead_letters(t: Translator, view: DeadLettersView) -> Message:
     if not view.rows:
         return Message(title=t("dead_none", pending=b.pending), lines=lines)
     rows = [
-        [str(d.id), d.kind, d.audience, str(d.attempts), d.last_error[:60], t.when(d.created_at)] for d in view.rows
-    ]
+        [str(d.id), t.name("evkind_", d.kind), t.audience(d.audience), str(d.attempts), d.last_error[:60],
+         t.when(d.created_at)]
+        for d in view.rows
+    ]  # fmt: skip
     headers = [t("lbl_id"), t("lbl_kind"), t("lbl_to"), t("lbl_tries"), t("lbl_error"), t("lbl_created")]
     return Message(
         title=t("dead_title", dead=b.dead, pending=b.pending),
