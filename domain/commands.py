@@ -43,6 +43,27 @@ from domain.change_commands import (
 )
 from domain.messages import Command, DueInput, DueShift, LineInput, Query
 
+# stock, purchasing and work orders live in their own module
+from domain.supply_commands import (
+    AdjustStock,
+    ApprovePurchaseOrder,
+    AvailableToPromise,
+    CancelPurchaseOrder,
+    CreatePurchaseOrder,
+    ListPurchaseOrders,
+    ListWorkOrders,
+    MoveWorkOrder,
+    PurchaseFromSuggestions,
+    PurchaseSuggestions,
+    ReceivePurchaseOrder,
+    ReportWorkOrder,
+    ShowPurchaseOrder,
+    ShowWorkOrder,
+    StockLedger,
+    StockLowList,
+    StockView,
+)
+
 
 @dataclass(frozen=True)
 class CreateOrder(Command):
@@ -210,109 +231,6 @@ class FindProducts(Query):
 @dataclass(frozen=True)
 class ListUsers(Query):
     roles: tuple[str, ...] = field(default_factory=tuple)
-
-
-# -- stock and supply ----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class StockView(Query):
-    sku: str
-
-
-@dataclass(frozen=True)
-class StockLowList(Query):
-    pass
-
-
-@dataclass(frozen=True)
-class AvailableToPromise(Query):
-    sku: str
-    quantity: Decimal
-
-
-@dataclass(frozen=True)
-class StockLedger(Query):
-    sku: str
-    order_number: str | None = None
-
-
-@dataclass(frozen=True)
-class AdjustStock(Command):
-    """delta: a correction (+/-); counted: the quantity found by a count (exactly one of the two)."""
-
-    sku: str
-    reason: str
-    delta: Decimal | None = None
-    counted: Decimal | None = None
-    override: bool = False
-
-
-@dataclass(frozen=True)
-class CreatePurchaseOrder(Command):
-    lines: tuple[tuple[str, Decimal], ...]
-    supplier: str = ""
-    eta: date | None = None
-
-
-@dataclass(frozen=True)
-class PurchaseFromSuggestions(Command):
-    skus: tuple[str, ...] = ()  # empty: every current suggestion
-    supplier: str = ""
-    eta: date | None = None
-
-
-@dataclass(frozen=True)
-class ApprovePurchaseOrder(Command):
-    number: str
-
-
-@dataclass(frozen=True)
-class ReceivePurchaseOrder(Command):
-    number: str
-    lines: tuple[tuple[str, Decimal], ...] = ()  # empty: everything still open
-
-
-@dataclass(frozen=True)
-class CancelPurchaseOrder(Command):
-    number: str
-
-
-@dataclass(frozen=True)
-class ShowPurchaseOrder(Query):
-    number: str
-
-
-@dataclass(frozen=True)
-class ListPurchaseOrders(Query):
-    all: bool = False
-
-
-@dataclass(frozen=True)
-class PurchaseSuggestions(Query):
-    pass
-
-
-@dataclass(frozen=True)
-class ShowWorkOrder(Query):
-    number: str
-
-
-@dataclass(frozen=True)
-class ListWorkOrders(Query):
-    order_number: str | None = None
-    all: bool = False
-
-
-@dataclass(frozen=True)
-class MoveWorkOrder(Command):
-    number: str
-    target: str  # released | in_progress | done | cancelled
-
-
-@dataclass(frozen=True)
-class ReportWorkOrder(Command):
-    number: str
-    good: Decimal
-    scrap: Decimal = Decimal(0)
 
 
 # -- grants the installation makes (the config's admins, the demo's people) -----------------------------------
