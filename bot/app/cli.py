@@ -98,6 +98,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     rt.start()
     rt.connect(polling=True, socket=True)
     print(f"orderbot: connecting to {_platforms(rt)} in the background; Ctrl-C stops", file=sys.stderr)
+    return _until_interrupted(rt, desk)
+
+
+def _until_interrupted(rt: Runtime, desk: Desk) -> int:
+    """Keep the process up until Ctrl-C (or SIGINT), then stop the runtime and close the database."""
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
@@ -158,14 +163,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     rt.start()
     rt.connect(polling=False)
     print(f"orderbot: worker {rt.loop.dispatcher.name} delivering and scheduling; Ctrl-C stops", file=sys.stderr)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        rt.stop()
-        desk.close()
-    return 0
+    return _until_interrupted(rt, desk)
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:

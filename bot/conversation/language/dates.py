@@ -34,7 +34,6 @@ Decisions worth knowing (the tests pin each of them):
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -46,6 +45,14 @@ from zoneinfo import ZoneInfo
 
 from dateparser import DateDataParser  # type: ignore[import-untyped, unused-ignore]
 
+from bot.conversation.language.calendar_days import (
+    add_months,
+    coming,
+    first_working_day,
+    make_date,
+    month_end,
+    next_month_day,
+)
 from bot.conversation.language.errors import DateNeedsDueDate, DateNotUnderstood
 from bot.conversation.language.numerals import parse_number
 
@@ -122,24 +129,6 @@ class _Rule(NamedTuple):
     handler: _Handler
 
 
-def _make_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except (ValueError, OverflowError):
-        return None
-
-
-def _add_months(start: date, months: int) -> date:
-    # Clamp to the month's end: Jan 31 + 1 month is Feb 28, as people count.
-    year, month0 = divmod(start.year * 12 + start.month - 1 + months, 12)
-    return date(year, month0 + 1, min(start.day, calendar.monthrange(year, month0 + 1)[1]))
-
-
-def _month_end(start: date, months: int) -> date:
-    first = _add_months(start.replace(day=1), months)
-    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
-
-
 def _amount(text: str) -> int | None:
     return _EN_NUMBERS.get(text) if text in _EN_NUMBERS else parse_number(text)
 
@@ -155,7 +144,7 @@ def _offset(today: date, count: int, unit: str) -> date:
         return today + timedelta(days=count)
     if key == "w":
         return today + timedelta(weeks=count)
-    return _add_months(today, count * (12 if key == "y" else 1))
+    return add_months(today, count * (12 if key == "y" else 1))
 
 
 def _shift(count: int | None, unit: str, earlier: bool, phrase: str) -> DateShift | None:
@@ -166,46 +155,28 @@ def _shift(count: int | None, unit: str, earlier: bool, phrase: str) -> DateShif
     return DateShift(-days if earlier else days, phrase)
 
 
-def _next_month_day(today: date, month: int | None, day: int | None) -> date | None:
-    """The first (month/)day on or after today; None when that day never exists."""
-    if day is None or not 1 <= day <= 31 or (month is not None and not 1 <= month <= 12):
-        return None
-    if month is None:  # 5号: this month, else the next month that has that day
-        for ahead in range(12):
-            first = _add_months(today.replace(day=1), ahead)
-            found = _make_date(first.year, first.month, day)
-            if found is not None and found >= today:
-                return found
-        return None
-    for year in range(today.year, today.year + 9):  # 2月29日 waits for a leap year
-        found = _make_date(year, month, day)
-        if found is not None and found >= today:
-            return found
-    return None
-
-
 def _iso(m: re.Match[str], today: date, phrase: str) -> DateSpec | None:
-    return _make_date(int(m["y"]), int(m["m"]), int(m["d"]))
+    return make_date(int(m["y"]), int(m["m"]), int(m["d"]))
 
 
 def _zh_full(m: re.Match[str], today: date, phrase: str) -> DateSpec | None:
     month, day = parse_number(m["m"]), parse_number(m["d"])
-    return None if month is None or day is None else _make_date(int(m["y"]), month, day)
+    return None if month is None or day is None else make_date(int(m["y"]), month, day)
 
 
 def _month_day(m: re.Match[str], today: date, phrase: str) -> DateSpec | None:
     month = parse_number(m["m"])
-    return None if month is None else _next_month_day(today, month, parse_number(m["d"]))
+    return None if month is None else next_month_day(today, month, parse_number(m["d"]))
 
 
 def _day_of_month(m: re.Match[str], today: date, phrase: str) -> DateSpec | None:
-    return _next_month_day(today, None, parse_number(m["d"]))
+    return next_month_day(today, None, parse_number(m["d"]))
 
 
 def _day_in_month(m: re.Match[str], today: date, phrase: str) -> DateSpec | None:
     day = parse_number(m["d"])
-    first = _add_months(today.replace(day=1), 1 if m["next"] else 0)
-    return None if day is None else _make_date(first.year, first.month, day)
+    first = add_months(today.replace(day=1), 1 if m["next"] else 0)
+    return None if day is None else make_date(first.year, first.month, day)
 
 
 def _months_ahead(m: re.Match[str]) -> int:
@@ -215,21 +186,16 @@ def _months_ahead(m: re.Match[str]) -> int:
 
 
 def _month_end_rule(m: re.Match[str], today: date, phrase: str) -> DateSpec | None:
-    return _month_end(today, _months_ahead(m))
-
-
-def _first_working_day(first: date) -> date:
-    """The first Monday-to-Friday day on or after ``first`` (no holiday calendar, as 下个工作日)."""
-    return first + timedelta(days=max(0, 7 - first.weekday()) if first.weekday() >= 5 else 0)
+    return month_end(today, _months_ahead(m))
 
 
 def _part_of_month(day_of: Callable[[date], date]) -> _Handler:
     """月初 / 月中 (and 下月初, 本月中 ...): ``day_of`` picks the day in a month given by its first day."""
 
     def handler(m: re.Match[str], today: date, phrase: str) -> DateSpec | None:
-        found = day_of(_add_months(today.replace(day=1), _months_ahead(m)))
+        found = day_of(add_months(today.replace(day=1), _months_ahead(m)))
         if m["pre"] is None and found < today:  # bare: the coming one
-            found = day_of(_add_months(today.replace(day=1), 1))
+            found = day_of(add_months(today.replace(day=1), 1))
         return found
 
     return handler
@@ -240,21 +206,16 @@ def _year_end(m: re.Match[str], today: date, phrase: str) -> DateSpec | None:
 
 
 def _year_start(m: re.Match[str], today: date, phrase: str) -> DateSpec | None:
-    found = _first_working_day(date(today.year + (1 if m["next"] else 0), 1, 1))
+    found = first_working_day(date(today.year + (1 if m["next"] else 0), 1, 1))
     if m["next"] is None and m["this"] is None and found < today:  # bare 年初: the coming one
-        found = _first_working_day(date(today.year + 1, 1, 1))
+        found = first_working_day(date(today.year + 1, 1, 1))
     return found
-
-
-def _coming(today: date, weekday: int) -> date:
-    """The next ``weekday`` strictly after today (on a Friday, "friday" is next week's)."""
-    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
 
 
 def _zh_weekday(m: re.Match[str], today: date, phrase: str) -> DateSpec | None:
     weekday = _ZH_WEEKDAYS[m["wd"]]
     if m["pre"] is None:
-        return _coming(today, weekday)
+        return coming(today, weekday)
     weeks = m["pre"].count("下") - m["pre"].count("上")
     monday = today - timedelta(days=today.weekday())
     return monday + timedelta(weeks=weeks, days=weekday)
@@ -263,7 +224,7 @@ def _zh_weekday(m: re.Match[str], today: date, phrase: str) -> DateSpec | None:
 def _en_weekday(m: re.Match[str], today: date, phrase: str) -> DateSpec | None:
     weekday = _EN_WEEKDAYS.index(m["wd"][:3])
     if m["pre"] is None:
-        return _coming(today, weekday)
+        return coming(today, weekday)
     weeks = _EN_WEEK_OFFSETS[m["pre"]]
     return today + timedelta(weeks=weeks, days=weekday - today.weekday())
 
@@ -304,7 +265,7 @@ _RULES: Final = (
     _rule(rf"(?:(?P<next>下个?)|本|这个?)月(?P<d>{_NUM})[日号]?", _day_in_month),
     _rule(rf"(?P<d>{_NUM})[日号]", _day_of_month),
     _rule(rf"(?P<pre>{_MONTH_PREFIX})?月[底末]", _month_end_rule),
-    _rule(rf"(?P<pre>{_MONTH_PREFIX})?月初", _part_of_month(lambda first: _first_working_day(first))),
+    _rule(rf"(?P<pre>{_MONTH_PREFIX})?月初", _part_of_month(lambda first: first_working_day(first))),
     _rule(rf"(?P<pre>{_MONTH_PREFIX})?月中旬?", _part_of_month(lambda first: first.replace(day=15))),
     _rule(r"(?:(?P<this>今|本)|(?P<next>明|下一?))?年[底末]", _year_end),
     _rule(r"(?:(?P<this>今|本)|(?P<next>明|下一?))?年初", _year_start),
@@ -315,7 +276,7 @@ _RULES: Final = (
     ),
     _rule(
         r"(?:(?:the )?(?:beginning|start) of|early) (?P<pre>next|this) month",
-        _part_of_month(lambda first: _first_working_day(first)),
+        _part_of_month(lambda first: first_working_day(first)),
         compact=False,
     ),
     _rule(
